@@ -1,0 +1,56 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from orderly.accounts.models import API_KEY_SCOPES, ApiKey, Membership, Organization
+from orderly.api.errors import ApiError, ErrorCode
+from orderly.api.tokens import API_KEY_PREFIX, token_digest, token_display_prefix, token_generate
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str, admin_email: str, admin_password: str | None = None):
+    """An organization with its first staff user (an admin, who may log in to /dashboard/)."""
+    User = get_user_model()
+    organization = Organization.objects.create(name=name, slug=slug)
+    user = User.objects.create_user(
+        username=admin_email, email=admin_email, password=admin_password, is_staff=False
+    )
+    if not admin_password:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
+    return organization, user
+
+
+def api_key_validate_scopes(scopes) -> list[str]:
+    unknown = [s for s in scopes if s not in API_KEY_SCOPES]
+    if unknown or not scopes:
+        raise ApiError(
+            ErrorCode.VALIDATION_ERROR,
+            "Invalid scopes.",
+            details={"scopes": [f"Unknown scope: {s}" for s in unknown] or ["At least one scope is required."]},
+        )
+    return list(dict.fromkeys(scopes))
+
+
+def api_key_create(*, organization, user, name: str, scopes) -> tuple[ApiKey, str]:
+    """Returns the key row and the plaintext token, which is never stored and shown only now."""
+    scopes = api_key_validate_scopes(scopes)
+    token = token_generate(API_KEY_PREFIX)
+    key = ApiKey.objects.create(
+        organization=organization,
+        created_by=user,
+        name=name,
+        prefix=token_display_prefix(token),
+        digest=token_digest(token),
+        scopes=scopes,
+    )
+    return key, token
+
+
+def api_key_revoke(*, organization, key_id) -> bool:
+    return bool(
+        ApiKey.objects.for_organization(organization)
+        .filter(pk=key_id, revoked_at__isnull=True)
+        .update(revoked_at=timezone.now())
+    )

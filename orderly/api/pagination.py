@@ -1,0 +1,54 @@
+"""One paginator for every list (CONTRACT §3): page/limit in, `data` + `pagination` out."""
+
+import math
+
+from rest_framework.response import Response
+
+from orderly.api.errors import ApiError, ErrorCode
+
+
+def _positive_int(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid pagination.", details={name: ["Must be an integer ≥ 1."]})
+    return value
+
+
+def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
+    page = _positive_int(request, "page", 1)
+    limit = min(_positive_int(request, "limit", default_limit), max_limit)
+    return page, limit
+
+
+def paginate(
+    request,
+    queryset,
+    serializer_class,
+    *,
+    default_limit: int = 20,
+    max_limit: int = 100,
+    context: dict | None = None,
+    extra: dict | None = None,
+) -> Response:
+    """Count, slice and serialize an ordered queryset; page past the end gives an empty `data`."""
+    page, limit = page_params(request, default_limit=default_limit, max_limit=max_limit)
+    total = queryset.count()
+    offset = (page - 1) * limit
+    items = list(queryset[offset : offset + limit]) if offset < total else []
+    body = {"data": serializer_class(items, many=True, context=context or {}).data}
+    if extra:
+        body.update(extra)
+    body["pagination"] = {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "totalPages": math.ceil(total / limit) if total else 0,
+        "hasMore": offset + len(items) < total,
+    }
+    return Response(body)

@@ -1,0 +1,59 @@
+"""The base view every API endpoint derives from: auth, default-deny, tenant scoping, envelopes."""
+
+import uuid
+
+from rest_framework import status as http
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orderly.api.errors import ApiError, ErrorCode, not_found
+
+
+def ok(data, status: int = http.HTTP_200_OK, headers: dict | None = None) -> Response:
+    return Response({"data": data}, status=status, headers=headers)
+
+
+def deleted() -> Response:
+    return Response({"success": True})
+
+
+class ApiView(APIView):
+    required = None  # a Requirement, or {"GET": Requirement, ...}; None refuses everything
+
+    @property
+    def principal(self):
+        return self.request.auth
+
+    @property
+    def organization(self):
+        return self.principal.organization
+
+    def scoped(self, queryset):
+        """Only what the caller may see: the session's end user, else the key's organization."""
+        principal = self.principal
+        if principal.is_session:
+            return queryset.for_end_user(principal.end_user)
+        return queryset.for_organization(principal.organization)
+
+    def get_scoped_object(self, queryset, pk, what: str = "Resource"):
+        """Another tenant's or end user's object is indistinguishable from a missing one: 404."""
+        try:
+            pk = uuid.UUID(str(pk))
+        except ValueError:
+            raise not_found(what) from None
+        obj = self.scoped(queryset).filter(pk=pk).first()
+        if obj is None:
+            raise not_found(what)
+        return obj
+
+    def validated(self, serializer_class, data=None, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data if data is None else data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def filtered(self, filterset_class, queryset):
+        """Apply a django-filter FilterSet to the query string; bad filter values are a 400."""
+        filterset = filterset_class(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=dict(filterset.errors))
+        return filterset.qs

@@ -1,0 +1,11 @@
+from orderly.dashboard.nav import nav_items
+
+
+def dashboard(request):
+    if not request.path.startswith("/dashboard/"):
+        return {}
+    membership = getattr(request.user, "membership", None) if request.user.is_authenticated else None
+    return {
+        "nav_items": nav_items(request.path),
+        "current_organization": membership.organization if membership else None,
+    }

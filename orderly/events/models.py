@@ -1,0 +1,38 @@
+from django.db import models
+
+from orderly.accounts.models import Organization
+from orderly.models import UUIDModel, scoped_queryset
+
+
+class Event(UUIDModel):
+    """A domain event, recorded once in the transaction of the change it describes.
+
+    It is at once the embed event log (`GET /embed/events`) and the source every consumer
+    (webhooks, alerts) fans out from. `end_user_id` is a plain column so the log outlives
+    a deleted end user.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    event_type = models.CharField(max_length=100)
+    end_user_id = models.UUIDField(null=True, blank=True)
+    session_id = models.UUIDField(null=True, blank=True)
+    resource_type = models.CharField(max_length=50, blank=True, default="")
+    resource_id = models.CharField(max_length=64, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    # The payload consumers send on (the `data` of a webhook body).
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_queryset(end_user_path="end_user_id")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="event_org_created"),
+            models.Index(fields=["organization", "event_type", "-created_at"], name="event_org_type_created"),
+            models.Index(fields=["organization", "end_user_id", "-created_at"], name="event_org_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} {self.pk}"

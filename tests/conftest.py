@@ -1,0 +1,84 @@
+"""Shared fixtures. Tenants, credentials and clients; apps add their own in their test folders."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from embed.models import EmbedSession
+from orderly.accounts.models import API_KEY_SCOPES
+from orderly.accounts.services import api_key_create
+from orderly.api.tokens import SESSION_PREFIX, token_digest, token_generate
+from orderly.celery import app as celery_app
+from orderly.features import SESSION_SCOPES
+from tests.factories import EmbedConfigFactory, EndUserFactory, MembershipFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolation(settings):
+    """Eager Celery (tests that need a real worker opt out) and a clean cache for throttles."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Tenant:
+    """An organization with a staff admin, an embed config and helpers to mint credentials."""
+
+    def __init__(self, **config):
+        membership = MembershipFactory()
+        self.organization = membership.organization
+        self.user = membership.user
+        self.config = EmbedConfigFactory(organization=self.organization, **config)
+
+    def api_key(self, *scopes: str) -> str:
+        _key, token = api_key_create(
+            organization=self.organization, user=self.user, name="test", scopes=list(scopes or API_KEY_SCOPES)
+        )
+        return token
+
+    def end_user(self, **kwargs):
+        return EndUserFactory(organization=self.organization, **kwargs)
+
+    def session(self, end_user=None, *scopes: str, ttl: int = 3600, allowed_bridge_types=None) -> str:
+        """A session token for `end_user` (a new one if None) with `scopes` (default: all)."""
+        end_user = end_user or self.end_user()
+        token = token_generate(SESSION_PREFIX)
+        EmbedSession.objects.create(
+            organization=self.organization,
+            end_user=end_user,
+            digest=token_digest(token),
+            scopes=list(scopes or SESSION_SCOPES),
+            allowed_bridge_types=allowed_bridge_types,
+            expires_at=timezone.now() + dt.timedelta(seconds=ttl),
+        )
+        return token
+
+
+@pytest.fixture
+def tenant(db):
+    return Tenant()
+
+
+@pytest.fixture
+def other_tenant(db):
+    return Tenant()
+
+
+@pytest.fixture
+def make_tenant(db):
+    return Tenant
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
