@@ -82,3 +82,33 @@ def client():
 
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real Celery worker thread (solo pool) on the configured broker (Redis in CI).
+
+    Tasks are sent through the broker, not run eagerly; the test DB is shared with the worker,
+    hence `transactional_db`.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    if not settings.REDIS_URL:
+        celery_app.conf.broker_url = "memory://"
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until `predicate()` is truthy (for asynchronous effects); returns its value or fails."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")

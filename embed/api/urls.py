@@ -1,1 +1,7 @@
-urlpatterns: list = []
+"""Embed API routes; bridges keep theirs in bridge_urls.py."""
+
+from embed.api import bridge_urls
+
+urlpatterns: list = [
+    *bridge_urls.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Bridge routes (bridge types, bridges CRUD, test, Shopify OAuth)."""
+
+urlpatterns: list = []
