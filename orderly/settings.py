@@ -161,6 +161,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "NUM_PROXIES": int(os.environ.get("ORDERLY_NUM_PROXIES", "0")),
     "COERCE_DECIMAL_TO_STRING": False,
+    # Document `<uuid:pk>` routes as `{pk}`, the name the URLconf (and the schema test) uses.
+    "SCHEMA_COERCE_PATH_PK": False,
 }
 
 SPECTACULAR_SETTINGS = {
