@@ -11,6 +11,8 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,7 +63,8 @@ def _bridge_type_for_use(
 
 def _config_validate(*, bridge_type: BridgeType, values: dict, partial: bool) -> None:
     """Known keys only, string values, required keys present (after a merge, for a partial update)."""
-    known = {f.name for f in bridge_type.config_fields}
+    types = {f.name: f.type for f in bridge_type.config_fields}
+    known = set(types)
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key not in known:
@@ -70,6 +73,8 @@ def _config_validate(*, bridge_type: BridgeType, values: dict, partial: bool) ->
             errors[key] = ["Must be a string."]
         elif len(value) > 2000:
             errors[key] = ["Must be at most 2000 characters."]
+        elif value and types[key] == "url" and not _is_web_url(value):
+            errors[key] = ["Must be an http(s) URL."]
     for config_field in bridge_type.config_fields:
         if not config_field.required or (partial and config_field.name not in values):
             continue
@@ -77,6 +82,14 @@ def _config_validate(*, bridge_type: BridgeType, values: dict, partial: bool) ->
             errors.setdefault(config_field.name, []).append("This field is required.")
     if errors:
         raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid bridge config.", details={"config": errors})
+
+
+def _is_web_url(value: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 def _config_split(*, bridge_type: BridgeType, values: dict) -> tuple[dict, dict]:
@@ -302,6 +315,13 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str) -> Bridge
     shop = shop.strip().lower()
     now = timezone.now()
     digest = _state_digest(state)
+    issued = (
+        OAuthState.objects.select_related("bridge__organization__embed_config").filter(digest=digest).first()
+    )
+    if issued is not None:
+        embed_config = getattr(issued.bridge.organization, "embed_config", None)
+        if embed_config is None or not embed_config.is_active or not embed_config.has_feature("bridges"):
+            raise ApiError(ErrorCode.FEATURE_DISABLED, "Bridges are not enabled for this organization.")
     live = OAuthState.objects.filter(
         digest=digest, used_at__isnull=True, expires_at__gt=now, bridge__status=Bridge.Status.PENDING
     )

@@ -1,7 +1,9 @@
 """Bridge endpoints: thin adapters around embed.bridge_services."""
 
+from django.shortcuts import render
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from embed.api.bridge_serializers import (
@@ -24,6 +26,8 @@ from embed.bridge_services import (
     bridge_update,
 )
 from embed.models import Bridge
+from embed.selectors import embed_config_for_organization
+from orderly.api.errors import ApiError, ErrorCode
 from orderly.api.pagination import paginate
 from orderly.api.permissions import Public, Session
 from orderly.api.throttling import PublicThrottle
@@ -63,7 +67,12 @@ class BridgeListView(BridgeSessionMixin, ApiView):
 
     @extend_schema(operation_id="embed_bridges_list", responses={200: BridgeListOutput(many=True)})
     def get(self, request):
-        return paginate(request, self.scoped(Bridge.objects).order_by("-created_at", "-id"), BridgeListOutput)
+        return paginate(
+            request,
+            self.scoped(Bridge.objects).order_by("-created_at", "-id"),
+            BridgeListOutput,
+            max_limit=50,
+        )
 
     @extend_schema(
         operation_id="embed_bridges_create", request=BridgeCreateInput, responses={201: BridgeOutput}
@@ -129,7 +138,11 @@ class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):
 
 
 class ShopifyOAuthCallbackView(ApiView):
-    """Where the bridge service sends the merchant's browser back; the `state` is the credential."""
+    """Where the bridge service sends the merchant's browser back; the `state` is the credential.
+
+    JSON by default; a browser (Accept: text/html) gets a small page that tells the embed which
+    opened the popup, by postMessage to the configured allowed origins.
+    """
 
     required = Public()
     authentication_classes: list = []
@@ -144,6 +157,39 @@ class ShopifyOAuthCallbackView(ApiView):
         responses={200: dict},
     )
     def get(self, request):
-        data = self.validated(ShopifyOAuthCallbackInput, data=request.query_params)
-        bridge = bridge_shopify_oauth_complete(state=data["state"], code=data["code"], shop=data["shop"])
+        try:
+            data = self.validated(ShopifyOAuthCallbackInput, data=request.query_params)
+            bridge = bridge_shopify_oauth_complete(state=data["state"], code=data["code"], shop=data["shop"])
+        except (ApiError, ValidationError) as exc:
+            if wants_html(request):
+                return oauth_failure_page(request, exc)
+            raise
+        if wants_html(request):
+            return oauth_success_page(request, bridge)
         return ok({"bridgeId": str(bridge.pk), "status": bridge.status})
+
+
+def oauth_success_page(request, bridge):
+    config = embed_config_for_organization(bridge.organization)
+    context = {
+        "connected": True,
+        "bridge_name": bridge.name,
+        "notify": {"type": "orderly:bridge-connected", "bridgeId": str(bridge.pk), "status": bridge.status},
+        "origins": list(config.allowed_origins or []) if config is not None else [],
+    }
+    return render(request, "embed/oauth_done.html", context)
+
+
+def oauth_failure_page(request, exc):
+    if isinstance(exc, ApiError) and exc.code != ErrorCode.VALIDATION_ERROR:
+        message, status = exc.message, exc.status
+    else:
+        message, status = (
+            "This link is incomplete, has expired or was already used.",
+            http.HTTP_400_BAD_REQUEST,
+        )
+    return render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+
+
+def wants_html(request) -> bool:
+    return "text/html" in request.META.get("HTTP_ACCEPT", "")

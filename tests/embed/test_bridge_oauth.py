@@ -290,3 +290,62 @@ def test_a_token_answer_without_a_token_is_a_bad_gateway(client, started, bridge
     assert response.status_code == 502
     bridge.refresh_from_db()
     assert bridge.status == "error"
+
+
+def test_callback_refuses_when_bridges_were_disabled_meanwhile(client, tenant, started, bridge_service):
+    # given
+    bridge, state = started
+    tenant.config.enabled_features = ["data_room"]
+    tenant.config.save()
+
+    # when
+    response = callback(client, state=state, code="c", shop=SHOP)
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "feature_disabled"
+    assert bridge_service.log == []
+    bridge.refresh_from_db()
+    assert bridge.status == "pending"
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_gets_a_connected_page_that_notifies_the_allowed_origins(
+    client, tenant, started, bridge_service
+):
+    # given
+    bridge, state = started
+    tenant.config.allowed_origins = ["https://app.acme.example"]
+    tenant.config.save()
+    bridge_service.expect_oneshot_request("/shopify/oauth/token").respond_with_json(
+        {"accessToken": "shpat_browser_flow"}
+    )
+
+    # when
+    response = client.get(CALLBACK, {"state": state, "code": "c", "shop": SHOP}, HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "Store connected" in html
+    assert "https://app.acme.example" in html
+    assert str(bridge.pk) in html
+    assert "shpat_browser_flow" not in html
+    bridge.refresh_from_db()
+    assert bridge.status == "active"
+
+
+def test_a_browser_with_a_used_state_gets_a_failure_page(client, started, bridge_service):
+    # when
+    response = client.get(
+        CALLBACK, {"state": "forged", "code": "c", "shop": SHOP}, HTTP_ACCEPT=BROWSER_ACCEPT
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Connection failed" in response.content.decode()
+    assert bridge_service.log == []

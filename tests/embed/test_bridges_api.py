@@ -611,3 +611,38 @@ def test_test_connection_needs_bridges_read(client, tenant, bridge_service):
     response = client.post(f"{BRIDGES}/{bridge.pk}/test", **bearer(tenant.session(me, "bridges:write")))
     assert response.status_code == 403
     assert bridge_service.log == []
+
+
+def test_create_checks_url_config_fields(client, tenant):
+    # given
+    tenant.config.allowed_bridge_types = ["woocommerce"]
+    tenant.config.save()
+    body = {
+        "type": "woocommerce",
+        "name": "Woo",
+        "config": {
+            "storeUrl": "javascript:alert(1)",
+            "consumerKey": "ck_12345",
+            "consumerSecret": "cs_12345",
+        },
+    }
+
+    # when
+    refused = create(client, tenant.session(), body)
+    accepted = create(
+        client,
+        tenant.session(),
+        {**body, "config": {**body["config"], "storeUrl": "https://shop.example.com"}},
+    )
+
+    # then
+    assert refused.status_code == 400
+    assert "storeUrl" in refused.json()["error"]["details"]["config"]
+    assert accepted.status_code == 201
+    assert accepted.json()["data"]["config"]["storeUrl"] == "https://shop.example.com"
+
+
+def test_list_clamps_limit_to_fifty(client, tenant):
+    response = client.get(BRIDGES + "?limit=500", **bearer(tenant.session()))
+    assert response.status_code == 200
+    assert response.json()["pagination"]["limit"] == 50
