@@ -646,3 +646,16 @@ def test_list_clamps_limit_to_fifty(client, tenant):
     response = client.get(BRIDGES + "?limit=500", **bearer(tenant.session()))
     assert response.status_code == 200
     assert response.json()["pagination"]["limit"] == 50
+
+
+def test_a_session_with_an_empty_type_list_may_use_no_type(client, tenant):
+    # given
+    token = tenant.session(None, "bridges:read", "bridges:write", allowed_bridge_types=[])
+
+    # when
+    types = client.get("/api/v1/embed/bridge-types", **bearer(token))
+    created = create(client, token, SHIPSTATION)
+
+    # then
+    assert types.json()["data"] == []
+    assert created.status_code == 403
