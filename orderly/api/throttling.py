@@ -1,7 +1,14 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class PublicThrottle(SimpleRateThrottle):
+class _RateFromSettings(SimpleRateThrottle):
+    def get_rate(self):
+        # DRF binds THROTTLE_RATES at import; read them now so settings (and tests) can change them.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class PublicThrottle(_RateFromSettings):
     """Per client IP, for endpoints anyone may call."""
 
     scope = "public"
@@ -10,7 +17,7 @@ class PublicThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class AutoSessionThrottle(SimpleRateThrottle):
+class AutoSessionThrottle(_RateFromSettings):
     """Per publishable key and client IP, so one abusive browser cannot drain a tenant's budget."""
 
     scope = "auto_session"

@@ -55,5 +55,7 @@ class ApiView(APIView):
         """Apply a django-filter FilterSet to the query string; bad filter values are a 400."""
         filterset = filterset_class(self.request.query_params, queryset=queryset, request=self.request)
         if not filterset.is_valid():
-            raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=dict(filterset.errors))
+            wire_names = getattr(filterset, "wire_names", {})
+            details = {wire_names.get(name, name): list(errors) for name, errors in filterset.errors.items()}
+            raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=details)
         return filterset.qs

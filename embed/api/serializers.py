@@ -1,0 +1,227 @@
+"""Embed config, session, end-user and event shapes (bodies as the seed spells them)."""
+
+import re
+from urllib.parse import urlsplit
+
+from rest_framework import serializers
+
+from embed.bridge_types import BRIDGE_TYPES
+from embed.models import Bridge, EmbedConfig, EndUser
+from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.events.models import Event
+from orderly.features import FEATURES, SESSION_SCOPES
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def validate_origin(value: str) -> str:
+    """`scheme://host[:port]` with nothing after it: what a browser sends in `Origin`."""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("",)
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or value != value.strip()
+    ):
+        raise serializers.ValidationError(f"'{value}' is not an origin like https://app.example.com.")
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise serializers.ValidationError(f"'{value}' has an invalid port.") from None
+    return value.rstrip("/").lower()
+
+
+def _unique_choices(values, allowed, label: str):
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise serializers.ValidationError(f"Unknown {label}: {', '.join(unknown)}.")
+    return list(dict.fromkeys(values))
+
+
+class BrandingInput(InputSerializer):
+    primary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True)
+    logo_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    company_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
+    secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True)
+
+    def validate_logo_url(self, value):
+        if value and urlsplit(value).scheme != "https" and not value.startswith("http://localhost"):
+            raise serializers.ValidationError("Must be an https URL.")
+        return value
+
+
+class ConfigSettingsInput(serializers.DictField):
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        limit = data.get("maxBridgesPerUser")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise serializers.ValidationError({"maxBridgesPerUser": ["Must be an integer ≥ 1 or null."]})
+        return data
+
+
+class ConfigUpdateInput(InputSerializer):
+    slug = serializers.CharField(required=False, max_length=63)
+    branding = BrandingInput(required=False)
+    allowed_origins = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=50
+    )
+    allowed_bridge_types = serializers.ListField(child=serializers.CharField(), required=False)
+    default_dispatcher_id = serializers.UUIDField(required=False, allow_null=True)
+    settings = ConfigSettingsInput(required=False)
+    enabled_features = serializers.ListField(child=serializers.CharField(), required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate_slug(self, value):
+        if not SLUG_RE.match(value):
+            raise serializers.ValidationError("Use 3–63 lowercase letters, digits and hyphens.")
+        return value
+
+    def validate_allowed_origins(self, values):
+        errors = []
+        cleaned = []
+        for value in values:
+            try:
+                cleaned.append(validate_origin(value))
+            except serializers.ValidationError as exc:
+                errors.extend(exc.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return list(dict.fromkeys(cleaned))
+
+    def validate_allowed_bridge_types(self, values):
+        return _unique_choices(values, BRIDGE_TYPES, "bridge type")
+
+    def validate_enabled_features(self, values):
+        return _unique_choices(values, FEATURES, "feature")
+
+
+class ConfigOutput(OutputSerializer):
+    organization_id = serializers.UUIDField()
+
+    class Meta:
+        model = EmbedConfig
+        fields = [
+            "id",
+            "organization_id",
+            "slug",
+            "publishable_key",
+            "branding",
+            "allowed_origins",
+            "allowed_bridge_types",
+            "default_dispatcher_id",
+            "settings",
+            "enabled_features",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PublicConfigOutput(serializers.Serializer):
+    slug = serializers.CharField()
+    branding = serializers.DictField()
+    allowedBridgeTypes = serializers.SerializerMethodField()
+
+    def get_allowedBridgeTypes(self, config) -> list[dict]:  # noqa: N802 - the wire name
+        return [
+            {"id": t.id, "name": t.name, "icon": t.icon, "category": t.category}
+            for type_id in config.allowed_bridge_types or []
+            if (t := BRIDGE_TYPES.get(type_id))
+        ]
+
+
+class ProfileFields(InputSerializer):
+    externalId = serializers.CharField(max_length=255)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+
+
+class SessionCreateInput(ProfileFields):
+    metadata = serializers.DictField(required=False)
+    scopes = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
+    allowedBridgeTypes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
+    ttlSeconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
+
+    def validate_scopes(self, values):
+        return _unique_choices(values, SESSION_SCOPES, "scope")
+
+    def validate_allowedBridgeTypes(self, values):  # noqa: N802 - the wire name
+        return None if values is None else _unique_choices(values, BRIDGE_TYPES, "bridge type")
+
+
+class AutoSessionInput(ProfileFields):
+    key = serializers.CharField(max_length=100)
+
+
+class EndUserBriefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    externalId = serializers.CharField(source="external_id")
+    name = serializers.CharField()
+    email = serializers.CharField()
+
+
+class EndUserOutput(OutputSerializer):
+    organization_id = serializers.UUIDField()
+    bridge_count = serializers.IntegerField()
+
+    class Meta:
+        model = EndUser
+        fields = [
+            "id",
+            "organization_id",
+            "external_id",
+            "name",
+            "email",
+            "metadata",
+            "bridge_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class EndUserBridgeOutput(OutputSerializer):
+    class Meta:
+        model = Bridge
+        fields = ["id", "name", "type", "status", "last_sync_at", "created_at"]
+
+
+class EndUserDetailOutput(OutputSerializer):
+    organization_id = serializers.UUIDField()
+    bridges = EndUserBridgeOutput(many=True)
+
+    class Meta:
+        model = EndUser
+        fields = [
+            "id",
+            "organization_id",
+            "external_id",
+            "name",
+            "email",
+            "metadata",
+            "created_at",
+            "updated_at",
+            "bridges",
+        ]
+
+
+class EventOutput(OutputSerializer):
+    organization_id = serializers.UUIDField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "organization_id",
+            "end_user_id",
+            "session_id",
+            "event_type",
+            "resource_type",
+            "resource_id",
+            "metadata",
+            "ip_address",
+            "created_at",
+        ]

@@ -1,0 +1,192 @@
+"""Embed config, sessions, end users and the event log: thin adapters around embed.services."""
+
+from django.db.models import Count, Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework import status as http
+
+from embed import services
+from embed.api import serializers as s
+from embed.filters import EventFilter
+from embed.models import Bridge, EmbedConfig, EndUser
+from orderly.api.errors import not_found, validation_error
+from orderly.api.fields import iso_ms
+from orderly.api.pagination import paginate
+from orderly.api.permissions import ApiKey, Public
+from orderly.api.throttling import AutoSessionThrottle, PublicThrottle
+from orderly.api.views import ApiView, deleted, ok
+from orderly.events.models import Event
+
+MANAGE = ApiKey("embed:manage")
+
+SessionOutput = inline_serializer(
+    "SessionCreated",
+    {
+        "token": serializers.CharField(),
+        "sessionId": serializers.UUIDField(),
+        "expiresAt": serializers.DateTimeField(),
+        "scopes": serializers.ListField(child=serializers.CharField()),
+        "enabledFeatures": serializers.ListField(child=serializers.CharField()),
+        "endUser": s.EndUserBriefOutput(),
+    },
+)
+Success = inline_serializer("Success", {"success": serializers.BooleanField()})
+
+
+def _profile(data: dict) -> dict:
+    profile = {k: data[k] for k in ("name", "email", "metadata") if k in data}
+    return profile
+
+
+class ConfigView(ApiView):
+    """GET is the public config by slug; PATCH upserts the organization's config."""
+
+    required = {"GET": Public(), "PATCH": MANAGE}
+
+    def get_throttles(self):
+        return [PublicThrottle()] if self.request.method == "GET" else []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("slug", str, required=True)],
+        responses={200: s.PublicConfigOutput},
+        auth=[],
+    )
+    def get(self, request):
+        slug = request.query_params.get("slug")
+        if not slug:
+            raise validation_error("slug", "This query parameter is required.")
+        config = EmbedConfig.objects.filter(slug=slug, is_active=True).first()
+        if config is None:
+            raise not_found("Embed configuration")
+        request._request.orderly_organization_id = config.organization_id
+        return ok(s.PublicConfigOutput(config).data)
+
+    @extend_schema(request=s.ConfigUpdateInput, responses={200: s.ConfigOutput})
+    def patch(self, request):
+        changes = self.validated(s.ConfigUpdateInput)
+        config = services.embed_config_upsert(organization=self.organization, changes=changes)
+        return ok(s.ConfigOutput(config).data)
+
+
+class ConfigMeView(ApiView):
+    required = MANAGE
+
+    @extend_schema(responses={200: s.ConfigOutput})
+    def get(self, request):
+        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        if config is None:
+            raise not_found("Embed configuration")
+        return ok(s.ConfigOutput(config).data)
+
+
+def _session_body(session, token, config, *, with_ids: bool) -> dict:
+    body = {
+        "token": token,
+        "expiresAt": iso_ms(session.expires_at),
+        "scopes": session.scopes,
+        "enabledFeatures": config.enabled_features,
+    }
+    if with_ids:
+        body = {
+            "token": token,
+            "sessionId": str(session.pk),
+            **{k: v for k, v in body.items() if k != "token"},
+        }
+        body["endUser"] = s.EndUserBriefOutput(session.end_user).data
+    return body
+
+
+class SessionCreateView(ApiView):
+    required = MANAGE
+
+    @extend_schema(request=s.SessionCreateInput, responses={201: SessionOutput})
+    def post(self, request):
+        data = self.validated(s.SessionCreateInput)
+        session, token, config = services.embed_session_create(
+            organization=self.organization,
+            external_id=data["externalId"],
+            profile=_profile(data),
+            scopes=data.get("scopes"),
+            allowed_bridge_types=data.get("allowedBridgeTypes"),
+            ttl_seconds=data.get("ttlSeconds"),
+        )
+        return ok(_session_body(session, token, config, with_ids=True), status=http.HTTP_201_CREATED)
+
+
+class AutoSessionView(ApiView):
+    required = Public()
+    authentication_classes: list = []
+    throttle_classes = [PublicThrottle, AutoSessionThrottle]
+
+    @extend_schema(request=s.AutoSessionInput, responses={200: SessionOutput}, auth=[])
+    def post(self, request):
+        data = self.validated(s.AutoSessionInput)
+        session, token, config = services.embed_session_create_auto(
+            publishable_key=data["key"],
+            origin=request.META.get("HTTP_ORIGIN"),
+            external_id=data["externalId"],
+            profile=_profile(data),
+        )
+        request._request.orderly_organization_id = config.organization_id
+        return ok(_session_body(session, token, config, with_ids=False))
+
+
+class SessionDetailView(ApiView):
+    required = MANAGE
+
+    @extend_schema(responses={200: Success})
+    def delete(self, request, pk):
+        services.embed_session_revoke(organization=self.organization, session_id=pk)
+        return deleted()
+
+
+class EndUserListView(ApiView):
+    required = MANAGE
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("limit", int)],
+        responses={200: s.EndUserOutput(many=True)},
+    )
+    def get(self, request):
+        queryset = (
+            self.scoped(EndUser.objects)
+            .annotate(bridge_count=Count("bridges"))
+            .order_by("-created_at", "-id")
+        )
+        return paginate(request, queryset, s.EndUserOutput, default_limit=20, max_limit=100)
+
+
+class EndUserDetailView(ApiView):
+    required = MANAGE
+
+    @extend_schema(responses={200: s.EndUserDetailOutput})
+    def get(self, request, pk):
+        queryset = EndUser.objects.prefetch_related(
+            Prefetch("bridges", queryset=Bridge.objects.order_by("-created_at"))
+        )
+        end_user = self.get_scoped_object(queryset, pk, "End user")
+        return ok(s.EndUserDetailOutput(end_user).data)
+
+    @extend_schema(responses={200: Success})
+    def delete(self, request, pk):
+        services.end_user_delete(organization=self.organization, end_user_id=pk)
+        return deleted()
+
+
+class EventListView(ApiView):
+    required = MANAGE
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("event_type", str),
+            OpenApiParameter("end_user_id", str),
+            OpenApiParameter("from", str, description="ISO 8601 date or date-time (inclusive)"),
+            OpenApiParameter("to", str, description="ISO 8601 date or date-time (inclusive)"),
+        ],
+        responses={200: s.EventOutput(many=True)},
+    )
+    def get(self, request):
+        queryset = self.filtered(EventFilter, self.scoped(Event.objects)).order_by("-created_at", "-id")
+        return paginate(request, queryset, s.EventOutput, default_limit=50, max_limit=100)
