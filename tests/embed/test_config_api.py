@@ -16,7 +16,12 @@ def test_public_config_by_slug_shows_branding_and_bridge_types(client, tenant):
     data = response.json()["data"]
     assert data["slug"] == tenant.config.slug
     assert data["branding"]["company_name"] == "Acme Fulfillment"
-    assert data["allowedBridgeTypes"][0] == {"id": "shopify", "name": "Shopify", "icon": "shopify-icon", "category": "ecommerce"}
+    assert data["allowedBridgeTypes"][0] == {
+        "id": "shopify",
+        "name": "Shopify",
+        "icon": "shopify-icon",
+        "category": "ecommerce",
+    }
     assert "publishable_key" not in data
 
 
@@ -25,7 +30,9 @@ def test_public_config_alias_path_and_trailing_slash(client, tenant):
 
 
 def test_public_config_errors(client, tenant):
-    assert client.get("/api/v1/embed/config").json()["error"]["details"] == {"slug": ["This query parameter is required."]}
+    assert client.get("/api/v1/embed/config").json()["error"]["details"] == {
+        "slug": ["This query parameter is required."]
+    }
     assert client.get("/api/v1/embed/config?slug=nope").status_code == 404
     EmbedConfig.objects.filter(pk=tenant.config.pk).update(is_active=False)
     assert client.get(f"/api/v1/embed/config?slug={tenant.config.slug}").status_code == 404
@@ -37,8 +44,19 @@ def test_config_me_returns_every_field(client, tenant):
     assert response.status_code == 200
     data = response.json()["data"]
     assert set(data) == {
-        "id", "organization_id", "slug", "publishable_key", "branding", "allowed_origins", "allowed_bridge_types",
-        "default_dispatcher_id", "settings", "enabled_features", "is_active", "created_at", "updated_at",
+        "id",
+        "organization_id",
+        "slug",
+        "publishable_key",
+        "branding",
+        "allowed_origins",
+        "allowed_bridge_types",
+        "default_dispatcher_id",
+        "settings",
+        "enabled_features",
+        "is_active",
+        "created_at",
+        "updated_at",
     }
     assert data["organization_id"] == str(tenant.organization.id)
     assert data["created_at"].endswith("Z") and len(data["created_at"]) == 24
@@ -83,7 +101,9 @@ def test_patch_creates_config_with_publishable_key(client, db):
 def test_patch_without_slug_on_create_is_refused(client, db):
     tenant = Tenant()
     tenant.config.delete()
-    response = client.patch("/api/v1/embed/config", {"is_active": True}, format="json", **bearer(tenant.api_key()))
+    response = client.patch(
+        "/api/v1/embed/config", {"is_active": True}, format="json", **bearer(tenant.api_key())
+    )
     assert response.status_code == 400
     assert "slug" in response.json()["error"]["details"]
     assert not EmbedConfig.objects.filter(organization=tenant.organization).exists()
@@ -91,7 +111,9 @@ def test_patch_without_slug_on_create_is_refused(client, db):
 
 def test_patch_updates_and_keeps_the_publishable_key(client, tenant):
     before = tenant.config.publishable_key
-    response = client.patch("/api/v1/embed/config", {"is_active": False}, format="json", **bearer(tenant.api_key()))
+    response = client.patch(
+        "/api/v1/embed/config", {"is_active": False}, format="json", **bearer(tenant.api_key())
+    )
     assert response.status_code == 200
     assert response.json()["data"]["publishable_key"] == before
     assert response.json()["data"]["is_active"] is False

@@ -156,11 +156,15 @@ def test_non_uuid_session_id_is_404(client, tenant):
 
 def _auto(client, key, origin=None, **body):
     extra = {"HTTP_ORIGIN": origin} if origin else {}
-    return client.post(f"{SESSIONS}/auto", {"key": key, "externalId": "user_1", **body}, format="json", **extra)
+    return client.post(
+        f"{SESSIONS}/auto", {"key": key, "externalId": "user_1", **body}, format="json", **extra
+    )
 
 
 def test_auto_session_grants_the_scopes_of_enabled_features(client, tenant):
-    EmbedConfig.objects.filter(pk=tenant.config.pk).update(enabled_features=["bridges", "data_room", "smart_alerts"])
+    EmbedConfig.objects.filter(pk=tenant.config.pk).update(
+        enabled_features=["bridges", "data_room", "smart_alerts"]
+    )
 
     response = _auto(client, tenant.config.publishable_key, name="Store Owner")
 
@@ -168,7 +172,13 @@ def test_auto_session_grants_the_scopes_of_enabled_features(client, tenant):
     data = response.json()["data"]
     assert set(data) == {"token", "expiresAt", "scopes", "enabledFeatures"}
     assert data["scopes"] == [
-        "bridges:read", "bridges:write", "orders:read", "shipments:read", "tracking:read", "alerts:read", "alerts:write",
+        "bridges:read",
+        "bridges:write",
+        "orders:read",
+        "shipments:read",
+        "tracking:read",
+        "alerts:read",
+        "alerts:write",
     ]
     session = EmbedSession.objects.get(end_user__external_id="user_1")
     assert (session.expires_at - timezone.now()).total_seconds() <= 3600
@@ -197,7 +207,10 @@ def test_auto_session_unknown_key_and_inactive_config(client, tenant):
 def test_auto_session_is_throttled_per_key_and_ip(client, tenant, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auto_session": "3/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "auto_session": "3/min",
+        },
     }
     key = tenant.config.publishable_key
     statuses = [_auto(client, key).status_code for _ in range(4)]
