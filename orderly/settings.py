@@ -175,12 +175,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["orderly.api.schema.only_canonical_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "ApiKey": {"type": "http", "scheme": "bearer", "description": "oh_… API key"},
-            "EmbedSession": {"type": "http", "scheme": "bearer", "description": "est_… embed session token"},
-        }
-    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server process).
