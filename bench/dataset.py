@@ -1,0 +1,125 @@
+"""The benchmark data set, generated once per database (idempotent): 1,000 end users, 100,000
+orders, 100,000 shipments with 300,000 checkpoints, 10,000 pending action requests."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from embed.models import EmbedConfig, EndUser
+from orderly.accounts.models import Organization
+from orderly.accounts.services import organization_create
+from orderly.api.tokens import PUBLISHABLE_PREFIX, token_generate
+from orderly.features import FEATURES
+from orderly.orders.models import Order, Shipment, TrackingCheckpoint
+
+SLUG = "bench"
+BATCH = 5000
+JOURNEY = ["picked_up", "in_transit", "out_for_delivery", "delivered"]
+
+
+def dataset_ensure(
+    *, end_users=1000, orders=100_000, checkpoints_per_shipment=3, pending_requests=10_000, log=print
+):
+    org = Organization.objects.filter(slug=SLUG).first()
+    if org is not None and Order.objects.filter(organization=org).count() >= orders:
+        return org
+    if org is not None:
+        org.delete()
+    rng = random.Random(42)
+    now = timezone.now()
+    with transaction.atomic():
+        org, _user = organization_create(name="Bench 3PL", slug=SLUG, admin_email="bench@orderly.local")
+        EmbedConfig.objects.create(
+            organization=org,
+            slug="bench-3pl",
+            publishable_key=token_generate(PUBLISHABLE_PREFIX),
+            branding={"primary_color": "#4F46E5", "company_name": "Bench 3PL"},
+            enabled_features=list(FEATURES),
+            allowed_bridge_types=["shopify"],
+        )
+        users = EndUser.objects.bulk_create(
+            [
+                EndUser(organization=org, external_id=f"bench_{i}", name=f"Merchant {i}")
+                for i in range(end_users)
+            ]
+        )
+    log(f"  {len(users)} end users")
+    per_user = orders // end_users
+    for start in range(0, orders, BATCH):
+        batch = []
+        for i in range(start, min(start + BATCH, orders)):
+            batch.append(
+                Order(
+                    organization=org,
+                    end_user=users[i // per_user % end_users],
+                    external_id=f"ext_{i}",
+                    order_number=str(100000 + i),
+                    status=rng.choice(["pending", "processing", "shipped", "delivered"]),
+                    customer_name="Jane Doe",
+                    customer_email="jane@example.com",
+                    line_items=[{"title": "Widget", "quantity": 2, "price": 22.5}],
+                    totals={"subtotal": 45.0, "tax": 4.99, "total": 49.99},
+                    version_tag=f"v{i}",
+                    ordered_at=now - dt.timedelta(minutes=i),
+                )
+            )
+        created = Order.objects.bulk_create(batch)
+        shipments = Shipment.objects.bulk_create(
+            [
+                Shipment(
+                    organization=org,
+                    order=o,
+                    end_user_id=o.end_user_id,
+                    tracking_number=f"1Z{o.order_number}",
+                    carrier=rng.choice(["ups", "fedex", "usps", "dhl"]),
+                    service="ground",
+                    status="in_transit",
+                )
+                for o in created
+            ]
+        )
+        TrackingCheckpoint.objects.bulk_create(
+            [
+                TrackingCheckpoint(
+                    organization=org,
+                    shipment=s,
+                    status=JOURNEY[n],
+                    status_detail="Scan",
+                    city="Chicago",
+                    state="IL",
+                    country="US",
+                    checkpoint_time=now - dt.timedelta(hours=checkpoints_per_shipment - n),
+                )
+                for s in shipments
+                for n in range(checkpoints_per_shipment)
+            ],
+            batch_size=BATCH,
+        )
+        log(f"  {start + len(created)} orders with shipments and checkpoints")
+    _pending_requests(org, pending_requests, now)
+    return org
+
+
+def _pending_requests(org, count, now):
+    try:
+        from actions.models import ActionRequest
+    except ImportError:
+        return
+    order_ids = list(Order.objects.filter(organization=org).values_list("id", "end_user_id")[:count])
+    ActionRequest.objects.bulk_create(
+        [
+            ActionRequest(
+                organization=org,
+                order_id=oid,
+                end_user_id=uid,
+                action_type="cancel",
+                title="Please cancel",
+                status="pending",
+                expires_at=now + dt.timedelta(days=7),
+            )
+            for oid, uid in order_ids
+        ],
+        batch_size=BATCH,
+    )

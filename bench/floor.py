@@ -1,0 +1,138 @@
+"""Floors: plain Django views, no DRF, doing the same indexed queries as the product endpoints.
+
+Each authenticates the same way (digest lookup), runs the same count and page queries and
+returns the same JSON shape with JsonResponse. The product's throughput is reported as a ratio
+of these.
+"""
+
+import hashlib
+
+from django.db.models import F
+from django.http import JsonResponse
+from django.utils import timezone
+
+from embed.models import EmbedSession
+from orderly.accounts.models import ApiKey
+from orderly.orders.models import Order, Shipment
+
+ORDER_FIELDS = (
+    "id",
+    "order_number",
+    "external_id",
+    "status",
+    "fulfillment_status",
+    "payment_status",
+    "customer_name",
+    "customer_email",
+    "totals",
+    "currency",
+    "ordered_at",
+    "bridge_id",
+    "created_at",
+    "updated_at",
+)
+CHECKPOINT_FIELDS = (
+    "id",
+    "status",
+    "status_detail",
+    "location",
+    "city",
+    "state",
+    "country",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "checkpoint_time",
+    "carrier_status_code",
+    "created_at",
+)
+
+
+def _digest(request) -> str:
+    return hashlib.sha256(request.headers.get("Authorization", "")[7:].encode()).hexdigest()
+
+
+def _session(request):
+    session = EmbedSession.objects.select_related("end_user", "organization__embed_config").get(
+        digest=_digest(request)
+    )
+    assert session.revoked_at is None and session.expires_at > timezone.now()
+    return session
+
+
+def orders(request):
+    session = _session(request)
+    limit = min(int(request.GET.get("limit", 20)), 50)
+    page = int(request.GET.get("page", 1))
+    queryset = Order.objects.filter(organization_id=session.organization_id, end_user=session.end_user)
+    total = queryset.count()
+    rows = list(
+        queryset.order_by("-created_at", "-id").values(*ORDER_FIELDS)[(page - 1) * limit : page * limit]
+    )
+    return JsonResponse({"data": rows, "pagination": {"page": page, "limit": limit, "total": total}})
+
+
+def shipment(request, pk):
+    session = _session(request)
+    row = (
+        Shipment.objects.filter(organization_id=session.organization_id, end_user=session.end_user, pk=pk)
+        .values()
+        .get()
+    )
+    row["checkpoints"] = list(
+        Shipment.objects.get(pk=pk).checkpoints.order_by("checkpoint_time").values(*CHECKPOINT_FIELDS)
+    )
+    return JsonResponse({"data": row})
+
+
+def queue(request):
+    from actions.models import ActionRequest
+
+    key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
+    limit = min(int(request.GET.get("limit", 20)), 50)
+    queryset = ActionRequest.objects.filter(organization_id=key.organization_id, status="pending")
+    total = queryset.count()
+    rows = list(
+        queryset.order_by("created_at", "id").values(
+            "id",
+            "order_id",
+            "action_type",
+            "title",
+            "status",
+            "created_at",
+            "end_user__external_id",
+            "end_user__name",
+            "end_user__email",
+        )[:limit]
+    )
+    return JsonResponse({"data": rows, "pagination": {"page": 1, "limit": limit, "total": total}})
+
+
+def tracking_view(request, token):
+    from tracking.models import TrackingPage
+
+    page = TrackingPage.objects.select_related("shipment", "organization__embed_config").get(token=token)
+    TrackingPage.objects.filter(pk=page.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+    shipment = page.shipment
+    return JsonResponse(
+        {
+            "data": {
+                "shipment": {
+                    "id": shipment.id,
+                    "tracking_number": shipment.tracking_number,
+                    "carrier": shipment.carrier,
+                    "service": shipment.service,
+                    "status": shipment.status,
+                    "ship_date": shipment.ship_date,
+                    "estimated_delivery": shipment.estimated_delivery,
+                    "actual_delivery": shipment.actual_delivery,
+                },
+                "checkpoints": list(
+                    shipment.checkpoints.order_by("checkpoint_time").values(*CHECKPOINT_FIELDS)
+                ),
+                "branding": page.organization.embed_config.branding,
+            }
+        }
+    )

@@ -1,0 +1,194 @@
+"""Benchmarks against the real stack: gunicorn + PostgreSQL (+ Redis), loopback only, bounded.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/orderly_bench REDIS_URL=redis://127.0.0.1:6379/8 \
+        .venv/bin/python -m bench.run [--quick] [--duration 5]
+
+Each product endpoint is measured beside its floor (bench/floor.py: the same queries in a plain
+Django view) at 1, 8 and 32 concurrent clients with wrk; results are printed as a table and saved
+to bench/results/latest.json.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8899"))
+BASE = f"http://127.0.0.1:{PORT}"
+CONCURRENCY = (1, 8, 32)
+
+
+def _wrk(url: str, headers: dict, connections: int, duration: int) -> dict:
+    command = [
+        "wrk",
+        "-t",
+        str(min(connections, 2)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--latency",
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=duration + 30, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def percentile(p):
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {
+        "rps": rps,
+        "p50_ms": percentile(50),
+        "p99_ms": percentile(99),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def _wait_ready(timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not become ready")
+
+
+def _check(url: str, headers: dict):
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status == 200, (url, response.status)
+
+
+def _ensure_database():
+    """Create the PostgreSQL database named by DATABASE_URL when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://"))
+    if "postgresql" not in config["ENGINE"]:
+        return
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data set, 2 s per run")
+    parser.add_argument("--duration", type=int, default=None)
+    args = parser.parse_args()
+    duration = args.duration or (2 if args.quick else 5)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    _ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.IS_POSTGRES:
+        print("warning: targets are defined on PostgreSQL; DATABASE_URL is not PostgreSQL", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    from bench import dataset, scenarios
+
+    scale = 10 if args.quick else 1
+    print("data set:")
+    org = dataset.dataset_ensure(
+        end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
+    )
+    targets = scenarios.targets(org)
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "orderly.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "2"),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    results = []
+    try:
+        _wait_ready()
+        for target in targets:
+            for kind in ("product", "floor"):
+                path = target[kind]
+                if path is None:
+                    continue
+                _check(BASE + path, target["headers"])
+            for c in CONCURRENCY:
+                row = {"endpoint": target["name"], "clients": c}
+                row["product"] = _wrk(BASE + target["product"], target["headers"], c, duration)
+                if target["floor"]:
+                    row["floor"] = _wrk(BASE + target["floor"], target["headers"], c, duration)
+                    row["ratio"] = round(row["product"]["rps"] / row["floor"]["rps"], 2)
+                results.append(row)
+                _print_row(row)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    sweep = scenarios.expiry_sweep(org)
+    if sweep:
+        print(
+            f"\nexpiry sweep: {sweep['rows']} rows in {sweep['service_s']:.3f} s; raw UPDATE {sweep['raw_s']:.3f} s;"
+            f" ratio {sweep['ratio']:.2f} (target ≤ 3)"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(
+        json.dumps({"duration_s": duration, "http": results, "expiry_sweep": sweep}, indent=2)
+    )
+    print(f"\nsaved {out / 'latest.json'}")
+
+
+def _print_row(row):
+    product = row["product"]
+    floor = row.get("floor")
+    line = (
+        f"{row['endpoint']:<34} c={row['clients']:<3} {product['rps']:>8.0f} rps  p50 {product['p50_ms']:>7.2f} ms"
+        f"  p99 {product['p99_ms']:>7.2f} ms"
+    )
+    if floor:
+        line += (
+            f" | floor {floor['rps']:>8.0f} rps  p99 {floor['p99_ms']:>7.2f} ms | ratio {row['ratio']:.2f}"
+        )
+    if product["errors"]:
+        line += f"  ({product['errors']} non-2xx!)"
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""What the benchmark measures: credentials and ids for each endpoint, and the expiry sweep."""
+
+import datetime as dt
+import time
+
+from django.db import connection
+from django.utils import timezone
+
+from embed.models import EndUser
+from orderly.accounts.models import ApiKey
+from orderly.accounts.services import api_key_create
+from orderly.api.tokens import SESSION_PREFIX, token_digest, token_generate
+from orderly.features import SESSION_SCOPES
+from orderly.orders.models import Shipment
+
+
+def _session_token(org, end_user) -> str:
+    from embed.models import EmbedSession
+
+    token = token_generate(SESSION_PREFIX)
+    EmbedSession.objects.create(
+        organization=org,
+        end_user=end_user,
+        digest=token_digest(token),
+        scopes=list(SESSION_SCOPES),
+        expires_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    return token
+
+
+def targets(org) -> list[dict]:
+    user = org.memberships.first().user
+    ApiKey.objects.filter(organization=org).delete()
+    _key, api_key = api_key_create(organization=org, user=user, name="bench", scopes=["embed:manage"])
+    end_user = EndUser.objects.filter(organization=org).order_by("external_id").first()
+    session = _session_token(org, end_user)
+    shipment = Shipment.objects.filter(end_user=end_user).first()
+    session_headers = {"Authorization": f"Bearer {session}"}
+    result = [
+        {
+            "name": "GET embed/orders?limit=20",
+            "product": "/api/v1/embed/orders?limit=20",
+            "floor": "/floor/orders?limit=20",
+            "headers": session_headers,
+        },
+        {
+            "name": "GET embed/shipments/{id}",
+            "product": f"/api/v1/embed/shipments/{shipment.id}",
+            "floor": f"/floor/shipments/{shipment.id}",
+            "headers": session_headers,
+        },
+        {
+            "name": "GET embed/action-requests/queue",
+            "product": "/api/v1/embed/action-requests/queue",
+            "floor": "/floor/queue",
+            "headers": {"Authorization": f"Bearer {api_key}"},
+        },
+    ]
+    token = _tracking_token(org, end_user, shipment)
+    if token:
+        result += [
+            {
+                "name": "GET tracking-pages/view/{token}",
+                "product": f"/api/v1/embed/tracking-pages/view/{token}",
+                "floor": f"/floor/tracking/{token}",
+                "headers": {},
+            },
+            {
+                "name": "GET /t/{token}",
+                "product": f"/t/{token}",
+                "floor": f"/floor/tracking/{token}",
+                "headers": {},
+            },
+        ]
+    return result
+
+
+def _tracking_token(org, end_user, shipment) -> str | None:
+    try:
+        from tracking import services
+    except ImportError:
+        return None
+    create = getattr(services, "tracking_page_create", None)
+    if create is None:
+        return None
+    page = create(end_user=end_user, shipment_id=shipment.id)
+    page = page[0] if isinstance(page, tuple) else page
+    return page.token
+
+
+def expiry_sweep(org) -> dict | None:
+    """The product's set-based expiry of every overdue request vs one raw UPDATE of the same rows."""
+    try:
+        from actions.models import ActionRequest
+        from actions.services import action_requests_expire
+    except ImportError:
+        return None
+    rows = ActionRequest.objects.filter(organization=org)
+    past = timezone.now() - dt.timedelta(minutes=1)
+    rows.update(status="pending", expires_at=past)
+    count = rows.count()
+    started = time.perf_counter()
+    action_requests_expire(now=timezone.now())
+    service_s = time.perf_counter() - started
+    assert not rows.filter(status="pending").exists()
+    rows.update(status="pending", expires_at=past)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ActionRequest._meta.db_table} SET status = 'expired', updated_at = now() "  # noqa: S608
+            "WHERE status = 'pending' AND expires_at <= now() AND organization_id = %s",
+            [org.id],
+        )
+    raw_s = time.perf_counter() - started
+    rows.update(status="pending", expires_at=timezone.now() + dt.timedelta(days=7))
+    return {
+        "rows": count,
+        "service_s": service_s,
+        "raw_s": raw_s,
+        "ratio": service_s / raw_s if raw_s else None,
+    }

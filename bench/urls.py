@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bench import floor
+from orderly.urls import urlpatterns as product
+
+urlpatterns = [
+    path("floor/orders", floor.orders),
+    path("floor/shipments/<uuid:pk>", floor.shipment),
+    path("floor/queue", floor.queue),
+    path("floor/tracking/<str:token>", floor.tracking_view),
+    *product,
+]
