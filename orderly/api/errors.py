@@ -65,7 +65,9 @@ DEFAULT_STATUS = {
 class ApiError(Exception):
     """Raised by services and views; the handler turns it into the error envelope."""
 
-    def __init__(self, code: ErrorCode, message: str, *, details: dict | None = None, status: int | None = None):
+    def __init__(
+        self, code: ErrorCode, message: str, *, details: dict | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.code = ErrorCode(code)
         self.message = message
@@ -119,7 +121,26 @@ _DRF_MAP: list[tuple[type, ErrorCode]] = [
 ]
 
 
+DATABASE_UNAVAILABLE_RETRY_AFTER = "5"
+
+
+def database_unavailable(exc) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
 def exception_handler(exc, context):
+    if database_unavailable(exc):
+        # A lost database is the server's problem, not the client's: 503 and a hint to retry.
+        logger.warning("Database unavailable: %s", exc)
+        return Response(
+            error_body(
+                ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly."
+            ),
+            status=503,
+            headers={"Retry-After": DATABASE_UNAVAILABLE_RETRY_AFTER},
+        )
     if isinstance(exc, ApiError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, Http404):
@@ -145,6 +166,8 @@ def exception_handler(exc, context):
     return response
 
 
-def json_error(code: ErrorCode, message: str, status: int | None = None, details: dict | None = None) -> JsonResponse:
+def json_error(
+    code: ErrorCode, message: str, status: int | None = None, details: dict | None = None
+) -> JsonResponse:
     """The envelope for responses produced outside DRF (middleware, Django's 404/500 handlers)."""
     return JsonResponse(error_body(code, message, details), status=status or DEFAULT_STATUS[code])

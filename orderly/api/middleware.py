@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 
 from orderly.api.context import RequestContext, request_context
-from orderly.api.errors import ErrorCode, json_error
+from orderly.api.errors import DATABASE_UNAVAILABLE_RETRY_AFTER, ErrorCode, database_unavailable, json_error
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,9 @@ class ApiRequestMiddleware:
                         f"Request body exceeds {settings.ORDERLY_MAX_BODY_BYTES} bytes.",
                     )
             response = self.get_response(request)
-            if is_api_path(request.path) and not response.get("Content-Type", "").startswith("application/json"):
+            if is_api_path(request.path) and not response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
                 if response.status_code == 404:
                     return json_error(ErrorCode.NOT_FOUND, "Not found.")
                 if response.status_code == 405:
@@ -51,6 +53,13 @@ class ApiRequestMiddleware:
             request_context.reset(token)
 
     def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            logger.warning("Database unavailable on %s: %s", request.path, exception)
+            response = json_error(
+                ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly."
+            )
+            response["Retry-After"] = DATABASE_UNAVAILABLE_RETRY_AFTER
+            return response
         if is_api_path(request.path):
             logger.exception("Unhandled error on %s", request.path, exc_info=exception)
             return json_error(ErrorCode.INTERNAL_ERROR, "Internal server error.")
