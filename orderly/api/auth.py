@@ -61,7 +61,10 @@ def principal_for_api_key(token: str) -> Principal:
     if not key.is_usable:
         raise _invalid()
     now = timezone.now()
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > settings.ORDERLY_API_KEY_TOUCH_SECONDS:
+    if (
+        key.last_used_at is None
+        or (now - key.last_used_at).total_seconds() > settings.ORDERLY_API_KEY_TOUCH_SECONDS
+    ):
         # Throttled so a busy key costs one UPDATE a minute, not one per request.
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return Principal(kind="api_key", organization=key.organization, scopes=frozenset(key.scopes), api_key=key)

@@ -16,7 +16,9 @@ def _positive_int(request, name: str, default: int) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid pagination.", details={name: ["Must be an integer ≥ 1."]})
+        raise ApiError(
+            ErrorCode.VALIDATION_ERROR, "Invalid pagination.", details={name: ["Must be an integer ≥ 1."]}
+        )
     return value
 
 
