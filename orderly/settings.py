@@ -176,6 +176,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["orderly.api.schema.only_canonical_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its domain instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orderly.orders.models.OrderStatus",
+        "ShipmentStatusEnum": "orderly.orders.models.ShipmentStatus",
+        "FulfillmentStatusEnum": "orderly.orders.models.FulfillmentStatus",
+        "PaymentStatusEnum": "orderly.orders.models.PaymentStatus",
+        "BridgeStatusEnum": "embed.models.Bridge.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server process).
