@@ -1,0 +1,52 @@
+"""Demo action requests for `manage.py seed_demo` (idempotent; quiet when there are no orders yet)."""
+
+from actions.models import ActionRequest
+from actions.services import action_request_create
+from orderly.orders.models import Order
+
+DEMO_REQUESTS = [
+    ("cancel", "Please cancel this order", "I ordered the wrong size.", {"reason": "wrong_item"}),
+    ("hold", "Hold until Monday", "Our receiving dock is closed this weekend.", None),
+    ("expedite", "Upgrade to 2-day shipping", "Needed for a trade show on Friday.", {"service": "2day"}),
+    (
+        "address_change",
+        "Update shipping address",
+        "Moving to a new office.",
+        {
+            "address": {
+                "street": "456 New Street",
+                "city": "San Francisco",
+                "state": "CA",
+                "zip": "94102",
+                "country": "US",
+            }
+        },
+    ),
+    ("note", "Gift wrap, please", "Include a gift receipt, no prices.", None),
+    ("other", "Split into two parcels", "One box per store location if possible.", None),
+]
+ROUNDS = 2  # two of each type, on different orders where there are enough
+
+
+def seed(*, organization, user, stdout):
+    if ActionRequest.objects.for_organization(organization).exists():
+        return
+    orders = list(
+        Order.objects.for_organization(organization)
+        .filter(end_user__isnull=False)
+        .select_related("end_user")
+        .order_by("created_at")[: len(DEMO_REQUESTS) * ROUNDS]
+    )
+    if not orders:
+        return
+    for index, (action_type, title, description, changes) in enumerate(DEMO_REQUESTS * ROUNDS):
+        order = orders[index % len(orders)]
+        action_request_create(
+            end_user=order.end_user,
+            order_id=order.pk,
+            action_type=action_type,
+            title=title,
+            description=description,
+            requested_changes=changes,
+        )
+    stdout.write(f"Action requests: {len(DEMO_REQUESTS) * ROUNDS} pending requests in the review queue.")

@@ -1,0 +1,69 @@
+"""Reads of action requests: the end user's list, the org-wide queue, counts per status."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from actions.models import ActionRequest, ActionStatus
+
+QUEUE_ALL = "all"
+
+
+def action_requests_for_end_user(*, end_user, status: str | None = None):
+    qs = ActionRequest.objects.for_end_user(end_user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def action_request_queue(
+    *,
+    organization,
+    status: str | None = ActionStatus.PENDING,
+    action_type: str | None = None,
+    end_user_id=None,
+    older_than_days: int | None = None,
+    search: str = "",
+):
+    """The review queue, oldest first, with what the queue shows joined in one query."""
+    qs = ActionRequest.objects.for_organization(organization).select_related(
+        "end_user", "order", "resolved_by"
+    )
+    if status and status != QUEUE_ALL:
+        qs = qs.filter(status=status)
+    if action_type:
+        qs = qs.filter(action_type=action_type)
+    if end_user_id:
+        qs = qs.filter(end_user_id=end_user_id)
+    if older_than_days:
+        qs = qs.filter(created_at__lte=timezone.now() - dt.timedelta(days=older_than_days))
+    if search:
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(order__order_number__icontains=search)
+            | Q(end_user__name__icontains=search)
+            | Q(end_user__email__icontains=search)
+        )
+    return qs.order_by("created_at", "id")
+
+
+def action_request_status_counts(*, organization) -> dict[str, int]:
+    rows = (
+        ActionRequest.objects.for_organization(organization)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {s.value: 0 for s in ActionStatus}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def action_request_for_staff(*, organization, request_id):
+    return (
+        ActionRequest.objects.for_organization(organization)
+        .select_related("end_user", "order", "resolved_by")
+        .filter(pk=request_id)
+        .first()
+    )

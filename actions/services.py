@@ -1,0 +1,272 @@
+"""Every change to an action request. Each transition is one conditional UPDATE from `pending`.
+
+The API views, the dashboard, the admin and the expiry task all call these functions, so two
+staff resolving at once, or a resolve racing the expiry job, leave exactly one winner; the
+loser gets `invalid_state` (409).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import ActionRequest, ActionStatus, ActionType
+from orderly.api.errors import ApiError, ErrorCode, invalid_state, not_found
+from orderly.api.fields import iso_ms
+from orderly.events.services import event_record
+from orderly.orders.models import Order, OrderActivity
+
+RESOLUTION_STATUSES = (ActionStatus.APPROVED, ActionStatus.DENIED)
+EXPIRY_BATCH_SIZE = 500
+
+# The seed's cancellation-request statuses (order.cancellationrequest.*).
+CANCELLATION_STATUS = {
+    ActionStatus.PENDING: "Pending",
+    ActionStatus.APPROVED: "Approved",
+    ActionStatus.DENIED: "Denied",
+}
+
+_VERB = {
+    ActionStatus.APPROVED: "approved",
+    ActionStatus.DENIED: "denied",
+    ActionStatus.EXPIRED: "expired",
+    ActionStatus.CANCELLED: "withdrawn",
+}
+
+
+def action_request_event_data(action_request: ActionRequest) -> dict:
+    """The `data` of every `action_request.*` event (operations reads these keys on `.resolved`)."""
+    return {
+        "id": str(action_request.pk),
+        "order_id": str(action_request.order_id),
+        "end_user_id": str(action_request.end_user_id) if action_request.end_user_id else None,
+        "action_type": action_request.action_type,
+        "status": action_request.status,
+        "title": action_request.title,
+        "description": action_request.description,
+        "requested_changes": action_request.requested_changes,
+        "resolution_note": action_request.resolution_note,
+        "resolved_by": action_request.resolved_by_id,
+        "resolved_at": iso_ms(action_request.resolved_at),
+        "expires_at": iso_ms(action_request.expires_at),
+        "created_at": iso_ms(action_request.created_at),
+        "updated_at": iso_ms(action_request.updated_at),
+    }
+
+
+def cancellation_request_payload(action_request: ActionRequest) -> dict:
+    """Exactly the fields of seeds/cancellation-request-events.txt."""
+    order = action_request.order
+    return {
+        "orderId": str(order.pk),
+        "poNumber": order.po_number or None,
+        "status": CANCELLATION_STATUS[action_request.status],
+        "reason": action_request.description,
+        "createdAt": iso_ms(action_request.created_at),
+        "updatedAt": iso_ms(action_request.updated_at),
+    }
+
+
+def _type_label(action_request: ActionRequest) -> str:
+    return ActionType(action_request.action_type).label
+
+
+def _record(
+    action_request: ActionRequest, *, topic: str, activity_title: str, actor_type: str, actor_id=""
+) -> None:
+    """One domain event (plus the seed's cancellation topic) and one activity on the order."""
+    event_record(
+        organization=action_request.organization,
+        event_type=topic,
+        end_user_id=action_request.end_user_id,
+        resource_type="action_request",
+        resource_id=action_request.pk,
+        data=action_request_event_data(action_request),
+    )
+    if action_request.action_type == ActionType.CANCEL:
+        if topic == "action_request.created":
+            cancellation_topic = "order.cancellationrequest.created"
+        elif action_request.status in RESOLUTION_STATUSES:
+            cancellation_topic = "order.cancellationrequest.updated"
+        else:
+            cancellation_topic = None  # expired/withdrawn have no seed status
+        if cancellation_topic:
+            event_record(
+                organization=action_request.organization,
+                event_type=cancellation_topic,
+                end_user_id=action_request.end_user_id,
+                resource_type="order",
+                resource_id=action_request.order_id,
+                data=cancellation_request_payload(action_request),
+            )
+    OrderActivity.objects.create(**_activity_fields(action_request, activity_title, actor_type, actor_id))
+
+
+def _activity_fields(action_request: ActionRequest, title: str, actor_type: str, actor_id="") -> dict:
+    return {
+        "organization_id": action_request.organization_id,
+        "order_id": action_request.order_id,
+        "activity_type": "action_request",
+        "title": title,
+        "description": action_request.resolution_note or action_request.description or "",
+        "actor_type": actor_type,
+        "actor_id": str(actor_id or ""),
+        "metadata": {"action_request_id": str(action_request.pk), "status": action_request.status},
+    }
+
+
+def action_request_create(
+    *,
+    end_user,
+    order_id,
+    action_type: str,
+    title: str,
+    description: str = "",
+    requested_changes: dict | None = None,
+) -> ActionRequest:
+    """File a request on one of the end user's own orders (anyone else's order is a 404)."""
+    order = Order.objects.for_end_user(end_user).filter(pk=order_id).first()
+    if order is None:
+        raise not_found("Order")
+    ttl = dt.timedelta(days=settings.ORDERLY_ACTION_REQUEST_TTL_DAYS)
+    with transaction.atomic():
+        action_request = ActionRequest.objects.create(
+            organization_id=order.organization_id,
+            end_user=end_user,
+            order=order,
+            action_type=action_type,
+            title=title,
+            description=description or "",
+            requested_changes=requested_changes,
+            expires_at=timezone.now() + ttl,
+        )
+        # Exactly creation + TTL (auto_now_add stamps created_at during the INSERT).
+        action_request.expires_at = action_request.created_at + ttl
+        ActionRequest.objects.filter(pk=action_request.pk).update(expires_at=action_request.expires_at)
+        _record(
+            action_request,
+            topic="action_request.created",
+            activity_title=f"{_type_label(action_request)} requested",
+            actor_type=OrderActivity.ActorType.END_USER,
+            actor_id=end_user.pk,
+        )
+    return action_request
+
+
+def _transition(
+    queryset, *, request_id, to_status: str, now, what="Action request", **fields
+) -> ActionRequest:
+    """The one conditional UPDATE; a request no longer pending (or past its expiry) loses with a 409."""
+    changed = queryset.filter(pk=request_id, status=ActionStatus.PENDING, expires_at__gt=now).update(
+        status=to_status, updated_at=now, **fields
+    )
+    current = queryset.select_related("order", "organization", "resolved_by").filter(pk=request_id).first()
+    if current is None:
+        raise not_found(what)
+    if not changed:
+        if current.status == ActionStatus.PENDING:
+            raise invalid_state("Request has expired.", status=ActionStatus.EXPIRED)
+        raise invalid_state(f"Request is already {current.status}.", status=current.status)
+    return current
+
+
+def action_request_cancel(*, request_id, end_user) -> ActionRequest:
+    """The end user withdraws their own pending request."""
+    now = timezone.now()
+    with transaction.atomic():
+        action_request = _transition(
+            ActionRequest.objects.for_end_user(end_user),
+            request_id=request_id,
+            to_status=ActionStatus.CANCELLED,
+            now=now,
+        )
+        _record(
+            action_request,
+            topic="action_request.cancelled",
+            activity_title=f"{_type_label(action_request)} request withdrawn",
+            actor_type=OrderActivity.ActorType.END_USER,
+            actor_id=end_user.pk,
+        )
+    return action_request
+
+
+def action_request_resolve(
+    *, request_id, organization, status: str, note: str | None, actor
+) -> ActionRequest:
+    """Approve or deny a pending request; `actor` is the staff user (or their id) who decided."""
+    if status not in RESOLUTION_STATUSES:
+        raise ApiError(
+            ErrorCode.VALIDATION_ERROR, "Invalid input.", details={"status": ["Must be approved or denied."]}
+        )
+    actor_id = getattr(actor, "pk", actor)
+    now = timezone.now()
+    with transaction.atomic():
+        action_request = _transition(
+            ActionRequest.objects.for_organization(organization),
+            request_id=request_id,
+            to_status=status,
+            now=now,
+            resolution_note=note or None,
+            resolved_by_id=actor_id,
+            resolved_at=now,
+        )
+        _record(
+            action_request,
+            topic="action_request.resolved",
+            activity_title=f"{_type_label(action_request)} request {_VERB[status]}",
+            actor_type=OrderActivity.ActorType.STAFF,
+            actor_id=actor_id,
+        )
+    return action_request
+
+
+def action_requests_expire(*, now=None, batch_size: int = EXPIRY_BATCH_SIZE) -> int:
+    """Expire every overdue pending request, a batch per transaction; returns how many.
+
+    Each batch locks its rows with SKIP LOCKED (PostgreSQL; SQLite serializes writers), so two
+    runs at once split the work and a row being resolved right now is left to its resolver.
+    The UPDATE keeps the `status = pending` guard, so a row changes, and gets its events, once.
+    """
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                ActionRequest.objects.select_for_update(skip_locked=True)
+                .filter(status=ActionStatus.PENDING, expires_at__lte=now)
+                .order_by("expires_at")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return total
+            ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.PENDING).update(
+                status=ActionStatus.EXPIRED, updated_at=now
+            )
+            expired = list(
+                ActionRequest.objects.select_related("order", "organization").filter(
+                    pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now
+                )
+            )
+            for action_request in expired:
+                event_record(
+                    organization=action_request.organization,
+                    event_type="action_request.expired",
+                    end_user_id=action_request.end_user_id,
+                    resource_type="action_request",
+                    resource_id=action_request.pk,
+                    data=action_request_event_data(action_request),
+                )
+            OrderActivity.objects.bulk_create(
+                [
+                    OrderActivity(
+                        **_activity_fields(
+                            r, f"{_type_label(r)} request expired", OrderActivity.ActorType.SYSTEM
+                        )
+                    )
+                    for r in expired
+                ]
+            )
+            total += len(expired)
+        if len(ids) < batch_size:
+            return total
