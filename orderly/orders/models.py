@@ -50,7 +50,9 @@ class Order(TimestampedModel):
     end_user = models.ForeignKey(
         "embed.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
-    bridge = models.ForeignKey("embed.Bridge", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
+    bridge = models.ForeignKey(
+        "embed.Bridge", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
     external_id = models.CharField(max_length=255)
     order_number = models.CharField(max_length=100)
     po_number = models.CharField(max_length=100, null=True, blank=True)
@@ -58,7 +60,9 @@ class Order(TimestampedModel):
     fulfillment_status = models.CharField(
         max_length=20, choices=FulfillmentStatus.choices, default=FulfillmentStatus.UNFULFILLED
     )
-    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    payment_status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
     customer_name = models.CharField(max_length=255, blank=True, default="")
     customer_email = models.EmailField(max_length=254, blank=True, default="")
     customer_phone = models.CharField(max_length=50, blank=True, default="")
@@ -92,7 +96,11 @@ class Order(TimestampedModel):
 
     @property
     def customer(self) -> dict:
-        return {"name": self.customer_name or None, "email": self.customer_email or None, "phone": self.customer_phone or None}
+        return {
+            "name": self.customer_name or None,
+            "email": self.customer_email or None,
+            "phone": self.customer_phone or None,
+        }
 
     @property
     def has_contact(self) -> bool:
@@ -129,7 +137,9 @@ class Shipment(TimestampedModel):
     end_user = models.ForeignKey(
         "embed.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="shipments"
     )
-    bridge = models.ForeignKey("embed.Bridge", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    bridge = models.ForeignKey(
+        "embed.Bridge", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     external_id = models.CharField(max_length=255, null=True, blank=True)
     tracking_number = models.CharField(max_length=100)
     carrier = models.CharField(max_length=50)
@@ -180,3 +190,34 @@ class TrackingCheckpoint(TimestampedModel):
     class Meta:
         ordering = ["checkpoint_time", "created_at"]
         indexes = [models.Index(fields=["shipment", "checkpoint_time"], name="checkpoint_shipment_time")]
+
+
+class OrderIngest(TimestampedModel):
+    """One accepted write to an order, waiting for (or done with) asynchronous processing.
+
+    The request that changes an order writes one of these in the same transaction; the
+    `order_ingest_process` task turns it into activities and events and issues the new
+    `version_tag`. `processed_at` is the idempotency guard; the sweep re-queues stragglers.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="ingests")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # {field: [old, new]} in wire-ready (JSON) values.
+    changes = models.JSONField(default=dict, blank=True)
+    actor_type = models.CharField(max_length=20, default="api_key")
+    actor_id = models.CharField(max_length=64, blank=True, default="")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_queryset(end_user_path="order__end_user")
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["processed_at", "created_at"], name="ingest_pending_created"),
+            models.Index(fields=["order", "processed_at"], name="ingest_order_pending"),
+        ]
