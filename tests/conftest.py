@@ -96,6 +96,10 @@ def celery_worker(transactional_db, settings):
     celery_app.conf.task_always_eager = False
     if not settings.REDIS_URL:
         celery_app.conf.broker_url = "memory://"
+        # Eager tasks of earlier tests acquire a producer pool on the old broker; drop it so
+        # messages go to the broker this worker consumes.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
     celery_app.conf.task_always_eager = True
