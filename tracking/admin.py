@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from tracking.models import TrackingPage
+
+
+@admin.register(TrackingPage)
+class TrackingPageAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "shipment",
+        "organization",
+        "is_active",
+        "view_count",
+        "last_viewed_at",
+        "created_at",
+    )
+    list_filter = ("is_active", "organization")
+    search_fields = ("shipment__tracking_number",)
+    readonly_fields = (
+        "token",
+        "organization",
+        "end_user",
+        "shipment",
+        "view_count",
+        "last_viewed_at",
+        "revoked_at",
+    )

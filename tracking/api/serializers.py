@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from orderly.api.fields import IsoDateTimeField
+from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.orders.models import Shipment, TrackingCheckpoint
+from tracking.models import TrackingPage
+
+
+class TrackingPageCreateInput(InputSerializer):
+    shipmentId = serializers.UUIDField()
+
+
+class TrackingPageCreatedOutput(OutputSerializer):
+    class Meta:
+        model = TrackingPage
+        fields = ["id", "token", "created_at"]
+
+
+class TrackingPageOutput(OutputSerializer):
+    shipment_id = serializers.UUIDField()
+
+    class Meta:
+        model = TrackingPage
+        fields = ["id", "token", "shipment_id", "is_active", "view_count", "last_viewed_at", "created_at"]
+
+
+class PublicShipmentOutput(OutputSerializer):
+    """Only what a customer needs; no names, e-mail, phone or street, by construction."""
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "tracking_number",
+            "carrier",
+            "service",
+            "status",
+            "ship_date",
+            "estimated_delivery",
+            "actual_delivery",
+        ]
+
+
+class PublicCheckpointOutput(OutputSerializer):
+    checkpoint_time = IsoDateTimeField()
+
+    class Meta:
+        model = TrackingCheckpoint
+        fields = [
+            "id",
+            "status",
+            "status_detail",
+            "location",
+            "city",
+            "state",
+            "country",
+            "latitude",
+            "longitude",
+            "checkpoint_time",
+        ]
+
+
+class PublicBrandingOutput(serializers.Serializer):
+    primary_color = serializers.CharField()
+    logo_url = serializers.CharField(allow_null=True)
+    company_name = serializers.CharField(allow_null=True)
+
+
+class PublicTrackingOutput(serializers.Serializer):
+    shipment = PublicShipmentOutput()
+    checkpoints = PublicCheckpointOutput(many=True)
+    branding = PublicBrandingOutput()

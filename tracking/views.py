@@ -1,0 +1,29 @@
+"""The public, branded tracking page: server-rendered, fast without JavaScript, no PII."""
+
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from orderly.api.errors import ApiError, ErrorCode
+from tracking import selectors, services
+
+
+@require_GET
+def tracking_page(request, token):
+    try:
+        page = services.tracking_page_view(token=token)
+    except ApiError as exc:
+        gone = exc.code is ErrorCode.GONE
+        response = render(request, "tracking/unavailable.html", {"gone": gone}, status=410 if gone else 404)
+        patch_cache_control(response, public=True, max_age=60)
+        return response
+    shipment = page.shipment
+    context = {
+        "shipment": shipment,
+        "branding": selectors.tracking_branding(page.organization.embed_config),
+        "progress": selectors.tracking_progress(shipment),
+        "checkpoints": selectors.tracking_checkpoints(shipment, newest_first=True),
+    }
+    response = render(request, "tracking/page.html", context)
+    patch_cache_control(response, public=True, max_age=60)
+    return response
