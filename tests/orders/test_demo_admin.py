@@ -56,3 +56,30 @@ def test_admin_pages_render(client, tenant):
         "/admin/orders/orderingest/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_dashboard_order_pages_show_only_own_org(client, tenant, other_tenant):
+    # given
+    mine = CheckpointFactory(shipment__order__end_user=tenant.end_user(), status="delivered").shipment.order
+    shipped = OrderActivityFactory(order__end_user=tenant.end_user(), order__status="shipped").order
+    theirs = OrderActivityFactory(order__end_user=other_tenant.end_user()).order
+    client.force_login(tenant.user)
+
+    # when
+    listing = client.get("/dashboard/orders/")
+    filtered = client.get("/dashboard/orders/?status=shipped")
+    invalid = client.get("/dashboard/orders/?status=lost")
+    detail = client.get(f"/dashboard/orders/{mine.pk}/")
+    foreign = client.get(f"/dashboard/orders/{theirs.pk}/")
+
+    # then
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert str(mine.pk) in html and str(shipped.pk) in html and str(theirs.pk) not in html
+    assert str(mine.pk) not in filtered.content.decode() and str(shipped.pk) in filtered.content.decode()
+    assert invalid.status_code == 200 and str(mine.pk) not in invalid.content.decode()
+    assert detail.status_code == 200
+    assert mine.order_number in detail.content.decode()
+    assert foreign.status_code == 404
+    client.logout()
+    assert client.get("/dashboard/orders/").status_code == 302
