@@ -31,7 +31,8 @@ class QueueFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.action_request_queue; invalid values fall back to the defaults."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # a bad value drops only its own filter
+        data = getattr(self, "cleaned_data", {})
         return {
             "status": data.get("status") or ActionStatus.PENDING,
             "action_type": data.get("action_type") or None,

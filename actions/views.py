@@ -77,7 +77,13 @@ class QueueView(StaffMixin, TemplateView):
     template_name = "dashboard/actions/queue.html"
 
     def get_context_data(self, **kwargs):
-        end_users = EndUser.objects.for_organization(self.organization).order_by("name", "external_id")
+        # Only end users who have filed something, so the menu stays short.
+        end_users = (
+            EndUser.objects.for_organization(self.organization)
+            .filter(action_requests__isnull=False)
+            .distinct()
+            .order_by("name", "external_id")
+        )
         form = QueueFilterForm(self.request.GET or None, end_users=end_users)
         filters = form.filters()
         queue = selectors.action_request_queue(organization=self.organization, **filters)

@@ -72,6 +72,7 @@ def test_queue_filters(tenant, staff):
     assert titles(q="Bob Coff") == ["A note"]
     assert titles(status="denied") == ["Refused"]
     assert sorted(titles(status="all")) == ["A note", "Hold it", "Refused"]
+    assert titles(action_type="hold", end_user="not-an-id", age="99") == ["Hold it"]  # bad values are ignored
 
 
 def test_queue_never_shows_another_org(other_tenant, staff):
