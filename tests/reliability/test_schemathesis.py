@@ -34,7 +34,21 @@ def _exercise(operation, tokens, failures):
     run()
 
 
-def test_no_input_gives_a_server_error(tenant):
+@pytest.fixture
+def keep_test_connection():
+    """Called as a bare WSGI app, Django would close the test's DB connection between requests
+    (as its own test client prevents): keep it open for the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_input_gives_a_server_error(tenant, keep_test_connection):
     # given an organization with credentials for both kinds of caller
     tokens = [tenant.api_key(), tenant.session()]
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", application)
