@@ -1,0 +1,76 @@
+from rest_framework import status as http
+
+from operations import selectors, services
+from operations.api.serializers import OperationCreateInput, OperationDetailSerializer, OperationSerializer
+from operations.filters import OperationFilter
+from operations.models import Operation
+from orderly.api.fields import iso_ms
+from orderly.api.pagination import paginate
+from orderly.api.permissions import ApiKey
+from orderly.api.views import ApiView, ok
+
+
+class OperationListView(ApiView):
+    required = {"GET": ApiKey("operations:read"), "POST": ApiKey("operations:write")}
+
+    def get(self, request):
+        queryset = self.filtered(OperationFilter, self.scoped(Operation.objects.all()))
+        queryset = selectors.operation_list(
+            queryset=queryset,
+            sort=request.query_params.get("sort"),
+            direction=request.query_params.get("order"),
+        )
+        return paginate(request, queryset, OperationSerializer)
+
+    def post(self, request):
+        data = self.validated(OperationCreateInput)
+        operation = services.operation_create(
+            organization=self.organization,
+            type=data["type"],
+            order_id=data.get("order_id"),
+            input=data["input"],
+            actor_id=self.principal.user_id,
+        )
+        return ok(OperationDetailSerializer(operation).data, status=http.HTTP_201_CREATED)
+
+
+class OperationDetailView(ApiView):
+    required = ApiKey("operations:read")
+
+    def get(self, request, pk):
+        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
+        return ok(OperationDetailSerializer(operation).data)
+
+
+class OperationExecuteView(ApiView):
+    required = ApiKey("operations:execute")
+
+    def post(self, request, pk):
+        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
+        operation = services.operation_execute(
+            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+        )
+        # The task may already have finished (eager in tests); the answer is the state execute created.
+        return ok({"id": str(operation.pk), "status": "executing", "type": operation.type})
+
+
+class OperationCancelView(ApiView):
+    required = ApiKey("operations:execute")
+
+    def post(self, request, pk):
+        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
+        operation = services.operation_cancel(
+            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+        )
+        return ok({"id": str(operation.pk), "status": operation.status, "type": operation.type})
+
+
+class OperationUndoView(ApiView):
+    required = ApiKey("operations:execute")
+
+    def post(self, request, pk):
+        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
+        operation = services.operation_undo(
+            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+        )
+        return ok({"id": str(operation.pk), "status": operation.status, "undo_at": iso_ms(operation.undo_at)})

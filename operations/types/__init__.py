@@ -1,0 +1,1 @@
+"""One module per operation type; each registers itself with `operations.registry.register`."""

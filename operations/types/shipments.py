@@ -1,0 +1,121 @@
+"""Shipment operations: create one (undo cancels it) and push a fulfillment to the order's bridge."""
+
+import requests
+from django.conf import settings
+from rest_framework import serializers
+
+from operations.registry import register
+from operations.types.base import OperationFailed, OperationType, activity_record, conflict
+from orderly.api.serializers import InputSerializer
+from orderly.orders.models import Shipment, ShipmentStatus
+from orderly.orders.services import shipment_create
+
+# A shipment the carrier has not picked up yet can still be cancelled by an undo.
+CANCELLABLE = {ShipmentStatus.PENDING, ShipmentStatus.INFO_RECEIVED}
+
+
+@register
+class CreateShipment(OperationType):
+    name = "create_shipment"
+    label = "Create shipment"
+
+    class InputSerializer(InputSerializer):
+        carrier = serializers.CharField(max_length=50)
+        service = serializers.CharField(max_length=100)
+        trackingNumber = serializers.CharField(max_length=100, required=False)  # noqa: N815 (wire name)
+        carrier_account_id = serializers.CharField(max_length=100, required=False)
+
+    def execute(self, operation, order):
+        shipment = shipment_create(
+            organization=order.organization,
+            data={
+                "order_id": order.pk,
+                "carrier": operation.input["carrier"],
+                "service": operation.input["service"],
+                # No carrier label purchase here: without a number the shipment waits for one.
+                "tracking_number": operation.input.get("trackingNumber", ""),
+                "status": ShipmentStatus.PENDING,
+            },
+            actor_id=str(operation.executed_by_id or ""),
+        )
+        operation.undo_data = {"shipment_id": str(shipment.pk)}
+        return {
+            "shipment_id": str(shipment.pk),
+            "tracking_number": shipment.tracking_number,
+            "carrier": shipment.carrier,
+            "service": shipment.service,
+            "carrier_account_id": operation.input.get("carrier_account_id"),
+        }
+
+    def undo(self, operation, order):
+        shipment = (
+            Shipment.objects.select_for_update()
+            .filter(pk=operation.undo_data["shipment_id"], order=order)
+            .first()
+        )
+        if shipment is None:
+            raise conflict("Cannot undo: the shipment no longer exists.")
+        if shipment.status not in CANCELLABLE:
+            raise conflict(f"Cannot undo: the shipment is already '{shipment.status}'.")
+        shipment.status = ShipmentStatus.CANCELLED
+        shipment.save(update_fields=["status", "updated_at"])
+        activity_record(
+            order,
+            operation,
+            activity_type="shipment",
+            title="Shipment cancelled",
+            shipment_id=str(shipment.pk),
+        )
+
+
+@register
+class PushFulfillment(OperationType):
+    """POSTs `<bridge service>/fulfillments`; the remote side effect cannot be taken back."""
+
+    name = "push_fulfillment"
+    label = "Push fulfillment"
+    undoable = False
+
+    class InputSerializer(InputSerializer):
+        shipment_id = serializers.UUIDField()
+
+    def execute(self, operation, order):
+        shipment = Shipment.objects.filter(pk=operation.input["shipment_id"], order=order).first()
+        if shipment is None:
+            raise OperationFailed("The shipment does not belong to this order.")
+        if order.bridge is None:
+            raise OperationFailed("The order has no bridge to push the fulfillment to.")
+        base = settings.ORDERLY_BRIDGE_SERVICE_URL.format(type=order.bridge.type).rstrip("/")
+        body = {
+            "orderId": order.external_id,
+            "orderNumber": order.order_number,
+            "trackingNumber": shipment.tracking_number,
+            "carrier": shipment.carrier,
+            "service": shipment.service,
+            "bridgeId": str(order.bridge_id),
+        }
+        try:
+            response = requests.post(
+                f"{base}/fulfillments",
+                json=body,
+                timeout=settings.ORDERLY_BRIDGE_TIMEOUT,
+                # A re-run after a lost worker sends the same key; the bridge can deduplicate.
+                headers={"Idempotency-Key": str(operation.pk)},
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            raise OperationFailed(f"The bridge service could not be reached: {type(exc).__name__}.") from exc
+        if not 200 <= response.status_code < 300:
+            raise OperationFailed(f"The bridge service answered {response.status_code}.")
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        activity_record(
+            order,
+            operation,
+            activity_type="fulfillment",
+            title="Fulfillment pushed",
+            shipment_id=str(shipment.pk),
+        )
+        return {"shipment_id": str(shipment.pk), "statusCode": response.status_code, "response": payload}
