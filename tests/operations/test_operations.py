@@ -260,6 +260,9 @@ def test_push_fulfillment_fails_when_the_bridge_answers_an_error(client, tenant,
         {"type": "add_order_note", "input": {}},
         {"type": "add_order_note", "input": {"note": "x"}, "surprise": True},
         {"type": "add_order_note"},
+        {"type": "add_order_note", "input": "note"},
+        {"type": "add_order_note", "input": {"note": "x"}, "order_id": "not-a-uuid"},
+        {"type": "add_order_note", "input": {"note": "x"}, "order_id": None},
     ],
 )
 def test_create_refuses_bad_input(client, tenant, body):
@@ -267,7 +270,7 @@ def test_create_refuses_bad_input(client, tenant, body):
     order = order_for(tenant)
     # when
     response = client.post(
-        URL, {**body, "order_id": str(order.pk)}, format="json", **bearer(tenant.api_key())
+        URL, {"order_id": str(order.pk), **body}, format="json", **bearer(tenant.api_key())
     )
     # then
     assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
@@ -305,6 +308,10 @@ def test_cancel_only_pending(client, tenant):
     # then
     assert first.status_code == 200 and first.json()["data"]["status"] == "cancelled"
     assert second.status_code == 409 and execute.status_code == 409
+    undo = client.post(f"{URL}/{op_id}/undo", **bearer(key))
+    assert undo.status_code == 409 and undo.json()["error"]["code"] == "invalid_state"
+    assert client.post(f"{URL}/{uuid.uuid4()}/execute", **bearer(key)).status_code == 404
+    assert client.get(f"{URL}/{uuid.uuid4()}", **bearer(key)).status_code == 404
     order.refresh_from_db()
     assert order.notes is None
 
@@ -546,6 +553,6 @@ def test_a_real_worker_executes_the_operation(client, tenant, celery_worker):
     response = client.post(f"{URL}/{op_id}/execute", **bearer(key))
     # then
     assert response.json()["data"]["status"] == "executing"
-    wait_for(lambda: Operation.objects.get(pk=op_id).status == "completed")
+    wait_for(lambda: Operation.objects.get(pk=op_id).status == "completed", timeout=30)
     order.refresh_from_db()
     assert order.status == "processing"
