@@ -1,18 +1,42 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
 from operations.api.serializers import OperationCreateInput, OperationDetailSerializer, OperationSerializer
 from operations.filters import OperationFilter
-from operations.models import Operation
+from operations.models import Operation, OperationStatus
 from orderly.api.fields import iso_ms
 from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey
 from orderly.api.views import ApiView, ok
 
+LIST_PARAMS = [
+    OpenApiParameter("page", int),
+    OpenApiParameter("limit", int, description="Default 20, max 100."),
+    OpenApiParameter("status", str, enum=[s.value for s in OperationStatus]),
+    OpenApiParameter("type", str),
+    OpenApiParameter("order_id", str),
+    OpenApiParameter("sort", str, enum=list(selectors.SORT_FIELDS)),
+    OpenApiParameter("order", str, enum=["asc", "desc"]),
+]
+
+
+class TransitionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    type = serializers.CharField(required=False)
+    undo_at = serializers.CharField(required=False)
+
 
 class OperationListView(ApiView):
     required = {"GET": ApiKey("operations:read"), "POST": ApiKey("operations:write")}
 
+    @extend_schema(
+        operation_id="operations_list",
+        parameters=LIST_PARAMS,
+        responses={200: OperationSerializer(many=True)},
+    )
     def get(self, request):
         queryset = self.filtered(OperationFilter, self.scoped(Operation.objects.all()))
         queryset = selectors.operation_list(
@@ -22,6 +46,7 @@ class OperationListView(ApiView):
         )
         return paginate(request, queryset, OperationSerializer)
 
+    @extend_schema(request=OperationCreateInput, responses={201: OperationDetailSerializer})
     def post(self, request):
         data = self.validated(OperationCreateInput)
         operation = services.operation_create(
@@ -37,6 +62,7 @@ class OperationListView(ApiView):
 class OperationDetailView(ApiView):
     required = ApiKey("operations:read")
 
+    @extend_schema(responses={200: OperationDetailSerializer})
     def get(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         return ok(OperationDetailSerializer(operation).data)
@@ -45,6 +71,7 @@ class OperationDetailView(ApiView):
 class OperationExecuteView(ApiView):
     required = ApiKey("operations:execute")
 
+    @extend_schema(request=None, responses={200: TransitionOutput})
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_execute(
@@ -57,6 +84,7 @@ class OperationExecuteView(ApiView):
 class OperationCancelView(ApiView):
     required = ApiKey("operations:execute")
 
+    @extend_schema(request=None, responses={200: TransitionOutput})
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_cancel(
@@ -68,6 +96,7 @@ class OperationCancelView(ApiView):
 class OperationUndoView(ApiView):
     required = ApiKey("operations:execute")
 
+    @extend_schema(request=None, responses={200: TransitionOutput})
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_undo(
