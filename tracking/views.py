@@ -1,11 +1,15 @@
 """The public, branded tracking page: server-rendered, fast without JavaScript, no PII."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
 
 from orderly.api.errors import ApiError, ErrorCode
+from orderly.dashboard.access import StaffMixin
 from tracking import selectors, services
+from tracking.models import TrackingPage
 
 
 @require_GET
@@ -27,3 +31,18 @@ def tracking_page(request, token):
     response = render(request, "tracking/page.html", context)
     patch_cache_control(response, public=True, max_age=60)
     return response
+
+
+class TrackingPageListView(StaffMixin, TemplateView):
+    """Dashboard: the organization's tracking links with their views."""
+
+    template_name = "dashboard/tracking/list.html"
+
+    def get_context_data(self, **kwargs):
+        queryset = (
+            TrackingPage.objects.for_organization(self.organization)
+            .select_related("shipment", "end_user")
+            .order_by("-created_at", "-id")
+        )
+        page = Paginator(queryset, 25).get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page}

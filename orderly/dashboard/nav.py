@@ -23,6 +23,8 @@ def nav_items(current_path: str) -> list[dict]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = current_path == url or (url != reverse("dashboard:overview") and current_path.startswith(url))
+        active = current_path == url or (
+            url != reverse("dashboard:overview") and current_path.startswith(url)
+        )
         items.append({"label": label, "url": url, "active": active})
     return items

@@ -7,6 +7,8 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
+    path("api-keys/", views.ApiKeyListView.as_view(), name="api_keys"),
+    path("api-keys/<uuid:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

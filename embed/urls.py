@@ -1,0 +1,14 @@
+"""Embed dashboard pages, mounted at /dashboard/embed/."""
+
+from django.urls import path
+
+from embed import views
+
+app_name = "embed"
+
+urlpatterns = [
+    path("end-users/", views.EndUserListView.as_view(), name="end_users"),
+    path("end-users/<uuid:pk>/", views.EndUserDetailView.as_view(), name="end_user"),
+    path("events/", views.EventListView.as_view(), name="events"),
+    path("config/", views.EmbedConfigView.as_view(), name="config"),
+]
