@@ -236,3 +236,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Webhooks (docs/webhooks.md). Delays between attempts, in seconds: 8 attempts in all.
+ORDERLY_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
+ORDERLY_WEBHOOK_JITTER = float(os.environ.get("ORDERLY_WEBHOOK_JITTER", "0.2"))
+ORDERLY_WEBHOOK_TIMEOUT = (5, 15)
+ORDERLY_WEBHOOK_LEASE_SECONDS = 60
+ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
+ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
+ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600
+ORDERLY_WEBHOOKS_PER_END_USER = 5
+ORDERLY_WEBHOOKS_PER_ORGANIZATION = 20

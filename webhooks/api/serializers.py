@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from orderly.api.serializers import InputSerializer, OutputSerializer
+from webhooks.models import Webhook, WebhookDelivery
+from webhooks.topics import SUBSCRIBABLE_TOPICS
+
+
+def _known_events(values):
+    unknown = [v for v in values if v not in SUBSCRIBABLE_TOPICS]
+    if unknown:
+        raise serializers.ValidationError(f"Unknown event type: {', '.join(unknown)}.")
+    return list(dict.fromkeys(values))
+
+
+class WebhookCreateInput(InputSerializer):
+    url = serializers.URLField(max_length=2000)
+    secret = serializers.CharField(min_length=16, max_length=128, required=False)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    events = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+    def validate_events(self, values):
+        return _known_events(values)
+
+
+class WebhookUpdateInput(InputSerializer):
+    url = serializers.URLField(max_length=2000, required=False)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    events = serializers.ListField(child=serializers.CharField(), allow_empty=False, required=False)
+    isActive = serializers.BooleanField(required=False)
+
+    def validate_events(self, values):
+        return _known_events(values)
+
+
+class RecoverInput(InputSerializer):
+    since = serializers.DateTimeField()
+
+
+class WebhookOutput(OutputSerializer):
+    class Meta:
+        model = Webhook
+        fields = [
+            "id",
+            "url",
+            "description",
+            "is_active",
+            "events",
+            "last_success_at",
+            "last_failure_at",
+            "consecutive_failures",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class WebhookCreatedOutput(OutputSerializer):
+    secret = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "description", "is_active", "events", "secret", "created_at"]
+
+    def get_secret(self, webhook) -> str:
+        return self.context["secret"]
+
+
+class DeliveryOutput(OutputSerializer):
+    response_status = serializers.IntegerField(allow_null=True)
+    success = serializers.BooleanField()
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_type",
+            "response_status",
+            "success",
+            "error",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ]

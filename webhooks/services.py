@@ -1,0 +1,231 @@
+"""Webhook endpoints and their deliveries: every change, the fan-out of events, replay and rotation."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from orderly.api.errors import ApiError, ErrorCode, not_found, validation_error
+from orderly.crypto import encrypt_text
+from orderly.events.services import event_record
+from webhooks import ssrf
+from webhooks.delivery import delivery_send, event_body
+from webhooks.models import Webhook, WebhookDelivery
+from webhooks.topics import SUBSCRIBABLE_TOPICS, TEST_TOPIC
+
+
+def webhook_secret_generate() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def _url_checked(url: str) -> str:
+    try:
+        ssrf.url_check(url)
+    except ssrf.UnsafeUrl as exc:
+        raise validation_error("url", str(exc)) from None
+    return url
+
+
+def _owned(queryset, *, organization, end_user):
+    return queryset.filter(organization=organization, end_user=end_user)
+
+
+def webhook_get(*, organization, end_user, webhook_id) -> Webhook:
+    webhook = (
+        _owned(Webhook.objects, organization=organization, end_user=end_user).filter(pk=webhook_id).first()
+    )
+    if webhook is None:
+        raise not_found("Webhook")
+    return webhook
+
+
+@transaction.atomic
+def webhook_create(
+    *, organization, end_user, url, events, description="", secret=None
+) -> tuple[Webhook, str]:
+    """Create an endpoint; returns it with its signing secret (shown to the caller only now)."""
+    limit = settings.ORDERLY_WEBHOOKS_PER_END_USER if end_user else settings.ORDERLY_WEBHOOKS_PER_ORGANIZATION
+    # Lock the owner's endpoints so two concurrent creates cannot both pass the limit.
+    existing = _owned(Webhook.objects.select_for_update(), organization=organization, end_user=end_user)
+    if len(existing) >= limit:
+        raise ApiError(
+            ErrorCode.LIMIT_EXCEEDED, f"At most {limit} webhooks are allowed.", details={"limit": limit}
+        )
+    secret = secret or webhook_secret_generate()
+    webhook = Webhook.objects.create(
+        organization=organization,
+        end_user=end_user,
+        url=_url_checked(url),
+        events=list(events),
+        description=description or "",
+        secret_encrypted=encrypt_text(secret),
+    )
+    event_record(
+        organization=organization,
+        event_type="webhook.created",
+        end_user=end_user,
+        resource_type="webhook",
+        resource_id=webhook.pk,
+        metadata={"url": url, "events": list(events)},
+    )
+    return webhook, secret
+
+
+@transaction.atomic
+def webhook_update(*, webhook: Webhook, changes: dict) -> Webhook:
+    if "url" in changes:
+        webhook.url = _url_checked(changes["url"])
+    if "description" in changes:
+        webhook.description = changes["description"] or ""
+    if "events" in changes:
+        webhook.events = list(changes["events"])
+    if "is_active" in changes:
+        if changes["is_active"] and not webhook.is_active:
+            # Re-enabling gives the endpoint a clean slate.
+            webhook.consecutive_failures, webhook.failing_since, webhook.disabled_reason = 0, None, None
+        webhook.is_active = changes["is_active"]
+    webhook.save()
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    webhook.delete()
+
+
+@transaction.atomic
+def webhook_rotate_secret(*, webhook: Webhook) -> str:
+    """A new secret; the old one keeps signing beside it for the grace period so receivers can switch."""
+    secret = webhook_secret_generate()
+    webhook.previous_secret_encrypted = webhook.secret_encrypted
+    webhook.previous_secret_expires_at = timezone.now() + dt.timedelta(
+        seconds=settings.ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS
+    )
+    webhook.secret_encrypted = encrypt_text(secret)
+    webhook.save(
+        update_fields=[
+            "previous_secret_encrypted",
+            "previous_secret_expires_at",
+            "secret_encrypted",
+            "updated_at",
+        ]
+    )
+    return secret
+
+
+# Fan-out --------------------------------------------------------------------------------------
+
+
+def _enqueue(delivery_ids) -> None:
+    from webhooks.tasks import delivery_attempt
+
+    for delivery_id in delivery_ids:
+        delivery_attempt.delay(str(delivery_id))
+
+
+def deliveries_for_event(event) -> None:
+    """Event consumer (inside the event's transaction): one delivery row per subscribed endpoint.
+
+    The rows commit with the change itself; sending starts only after commit, and the beat task
+    re-dispatches any whose message was lost.
+    """
+    if event.event_type not in SUBSCRIBABLE_TOPICS:
+        return
+    owners = Q(end_user__isnull=True)
+    if event.end_user_id:
+        owners |= Q(end_user_id=event.end_user_id)
+    webhooks = Webhook.objects.filter(owners, organization_id=event.organization_id, is_active=True)
+    targets = [w for w in webhooks if event.event_type in (w.events or [])]
+    if not targets:
+        return
+    body = event_body(event)
+    now = timezone.now()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                webhook=w, event=event, event_type=event.event_type, body=body, next_attempt_at=now
+            )
+            for w in targets
+        ]
+    )
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: _enqueue(ids))
+
+
+def deliveries_dispatch_due(*, limit: int = 500) -> int:
+    """Beat: hand due deliveries (retries, and any whose message was lost or whose worker died) to workers."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = WebhookDelivery.objects.filter(
+            Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+            | Q(status=WebhookDelivery.Status.SENDING, locked_until__lt=now)
+        )
+        ids = list(
+            due.order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+    _enqueue(ids)
+    return len(ids)
+
+
+# Test, replay, recover ------------------------------------------------------------------------
+
+
+def webhook_send_test(*, webhook: Webhook) -> WebhookDelivery:
+    """Send a `webhook.test` event now, through the same signing and sending code, and record it."""
+    with transaction.atomic():
+        event = event_record(
+            organization=webhook.organization,
+            event_type=TEST_TOPIC,
+            end_user=webhook.end_user,
+            resource_type="webhook",
+            resource_id=webhook.pk,
+            data={"webhook_id": str(webhook.pk), "message": "This is a test event from Orderly."},
+        )
+        delivery = WebhookDelivery.objects.create(
+            webhook=webhook,
+            event=event,
+            event_type=TEST_TOPIC,
+            body=event_body(event),
+            next_attempt_at=timezone.now(),
+        )
+    delivery_send(delivery.pk)
+    delivery.refresh_from_db()
+    # A test is one attempt: it is never retried by the schedule.
+    WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED, next_attempt_at=None
+    )
+    delivery.refresh_from_db()
+    return delivery
+
+
+def delivery_retry(*, webhook: Webhook, delivery_id) -> WebhookDelivery:
+    """Re-send one delivery now (a replay), whatever its state; receivers dedupe on its stable id."""
+    delivery = WebhookDelivery.objects.filter(webhook=webhook, pk=delivery_id).first()
+    if delivery is None:
+        raise not_found("Delivery")
+    if delivery.status == WebhookDelivery.Status.SENDING:
+        raise ApiError(ErrorCode.INVALID_STATE, "This delivery is being sent right now.")
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )
+    delivery_send(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def deliveries_recover(*, webhook: Webhook, since) -> int:
+    """Queue again every failed delivery of this endpoint created since `since`."""
+    ids = list(
+        WebhookDelivery.objects.filter(
+            webhook=webhook, status=WebhookDelivery.Status.FAILED, created_at__gte=since
+        ).values_list("pk", flat=True)
+    )
+    WebhookDelivery.objects.filter(pk__in=ids).update(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
