@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class AlertsConfig(AppConfig):
     name = "alerts"
+
+    def ready(self):
+        from alerts.services import alerts_for_event
+        from orderly.events.services import ALL_TOPICS, event_subscribe
+
+        event_subscribe(ALL_TOPICS, alerts_for_event)

@@ -24,6 +24,8 @@ class Webhook(TimestampedModel):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, null=True, blank=True)
+    # An alert rule's delivery target rides the same pipeline but is not a listed endpoint.
+    for_alert_rule = models.BooleanField(default=False)
 
     objects = scoped_queryset()
 

@@ -30,7 +30,7 @@ def _url_checked(url: str) -> str:
 
 
 def _owned(queryset, *, organization, end_user):
-    return queryset.filter(organization=organization, end_user=end_user)
+    return queryset.filter(organization=organization, end_user=end_user, for_alert_rule=False)
 
 
 def webhook_get(*, organization, end_user, webhook_id) -> Webhook:
@@ -136,7 +136,9 @@ def deliveries_for_event(event) -> None:
     owners = Q(end_user__isnull=True)
     if event.end_user_id:
         owners |= Q(end_user_id=event.end_user_id)
-    webhooks = Webhook.objects.filter(owners, organization_id=event.organization_id, is_active=True)
+    webhooks = Webhook.objects.filter(
+        owners, organization_id=event.organization_id, is_active=True, for_alert_rule=False
+    )
     targets = [w for w in webhooks if event.event_type in (w.events or [])]
     if not targets:
         return
@@ -152,6 +154,15 @@ def deliveries_for_event(event) -> None:
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _enqueue(ids))
+
+
+def delivery_enqueue(*, webhook: Webhook, event, body: str) -> WebhookDelivery:
+    """One delivery of `body` to `webhook`, sent after commit (used by alert rules)."""
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook, event=event, event_type=event.event_type, body=body, next_attempt_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    return delivery
 
 
 def deliveries_dispatch_due(*, limit: int = 500) -> int:

@@ -54,7 +54,7 @@ class WebhookListView(OwnerMixin, ApiView):
 
     @extend_schema(responses={200: s.WebhookOutput(many=True)})
     def get(self, request):
-        webhooks = Webhook.objects.filter(**self.owner()).order_by("-created_at")
+        webhooks = Webhook.objects.filter(**self.owner(), for_alert_rule=False).order_by("-created_at")
         return ok(s.WebhookOutput(webhooks, many=True).data)
 
     @extend_schema(request=s.WebhookCreateInput, responses={201: s.WebhookCreatedOutput})
