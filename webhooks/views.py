@@ -1,0 +1,84 @@
+"""Dashboard: the organization's and its end users' webhooks, delivery logs, re-send and recover."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from orderly.api.errors import ApiError
+from orderly.dashboard.access import StaffMixin
+from webhooks import services
+from webhooks.models import Webhook
+
+
+class _WebhookMixin(StaffMixin):
+    def webhook(self, pk) -> Webhook:
+        webhook = (
+            Webhook.objects.for_organization(self.organization).filter(pk=pk, for_alert_rule=False).first()
+        )
+        if webhook is None:
+            raise Http404
+        return webhook
+
+
+class WebhookListView(StaffMixin, TemplateView):
+    template_name = "dashboard/webhooks/list.html"
+
+    def get_context_data(self, **kwargs):
+        webhooks = (
+            Webhook.objects.for_organization(self.organization)
+            .filter(for_alert_rule=False)
+            .select_related("end_user")
+            .order_by("end_user__name", "-created_at")
+        )
+        return {**super().get_context_data(**kwargs), "webhooks": webhooks}
+
+
+class WebhookDetailView(_WebhookMixin, TemplateView):
+    template_name = "dashboard/webhooks/detail.html"
+
+    def get_context_data(self, **kwargs):
+        webhook = self.webhook(kwargs["pk"])
+        deliveries = webhook.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-id")
+        page = Paginator(deliveries, 25).get_page(self.request.GET.get("page"))
+        since = (timezone.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        return {**super().get_context_data(**kwargs), "webhook": webhook, "page": page, "since": since}
+
+
+class DeliveryResendView(_WebhookMixin, View):
+    def post(self, request, pk, delivery_id):
+        webhook = self.webhook(pk)
+        try:
+            delivery = services.delivery_retry(webhook=webhook, delivery_id=delivery_id)
+        except ApiError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"Re-sent: {delivery.status} ({delivery.response_status or delivery.error})."
+            )
+        return redirect("webhooks:detail", pk=webhook.pk)
+
+
+class RecoverView(_WebhookMixin, View):
+    def post(self, request, pk):
+        webhook = self.webhook(pk)
+        try:
+            since = dt.datetime.fromisoformat(request.POST.get("since", "")).replace(tzinfo=dt.UTC)
+        except ValueError:
+            messages.error(request, "Enter the time to recover from.")
+            return redirect("webhooks:detail", pk=webhook.pk)
+        count = services.deliveries_recover(webhook=webhook, since=since)
+        messages.success(request, f"Queued {count} failed deliver{'y' if count == 1 else 'ies'} again.")
+        return redirect("webhooks:detail", pk=webhook.pk)
+
+
+class EnableView(_WebhookMixin, View):
+    def post(self, request, pk):
+        webhook = services.webhook_update(webhook=self.webhook(pk), changes={"is_active": True})
+        messages.success(request, f"{webhook.url} re-enabled.")
+        return redirect("webhooks:detail", pk=webhook.pk)
