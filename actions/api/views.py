@@ -62,6 +62,23 @@ class ActionRequestDetailView(ApiView):
         return deleted()
 
 
+QUEUE_COLUMNS = (
+    "id",
+    "order_id",
+    "order__order_number",
+    "action_type",
+    "title",
+    "description",
+    "status",
+    "requested_changes",
+    "expires_at",
+    "created_at",
+    "end_user__external_id",
+    "end_user__name",
+    "end_user__email",
+)
+
+
 class ActionRequestQueueView(ApiView):
     required = MANAGE
 
@@ -74,8 +91,14 @@ class ActionRequestQueueView(ApiView):
     )
     def get(self, request):
         queryset = selectors.action_request_queue(organization=self.organization, status=None)
-        queryset = self.filtered(QueueFilter, queryset).order_by("created_at", "id")
-        return paginate(request, queryset, s.ActionRequestQueueOutput, **PAGE)
+        # The API queue shows the end user and the order's number: join those, and only the order's number.
+        queryset = (
+            self.filtered(QueueFilter, queryset)
+            .select_related(None)
+            .select_related("end_user", "order")
+            .only(*QUEUE_COLUMNS)
+        )
+        return paginate(request, queryset.order_by("created_at", "id"), s.ActionRequestQueueOutput, **PAGE)
 
 
 class ActionRequestResolveView(ApiView):
