@@ -4,7 +4,7 @@ import json
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from alerts.models import AlertNotification, AlertRule
 from embed.models import EmbedConfig
@@ -151,7 +151,7 @@ def test_cooldown_holds_under_concurrent_events(tenant, owner):
 
     def emit():
         _exception(tenant, owner["end_user"])
-        close_old_connections()
+        connection.close()  # each thread has its own connection; close it so teardown can drop the DB
 
     threads = [threading.Thread(target=emit) for _ in range(8)]
     for thread in threads:
