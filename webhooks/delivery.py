@@ -6,6 +6,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import requests
 from django.conf import settings
@@ -49,15 +50,18 @@ def webhook_signing_secrets(webhook: Webhook, now) -> list[str]:
     return secrets
 
 
-def _session() -> requests.Session:
-    # Production: requests-hardened resolves once, refuses private ranges and connects to that very IP
-    # (no DNS rebinding window). Development (ALLOW_PRIVATE): our own check above still refuses link-local.
-    allow_private = settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE
+@lru_cache(maxsize=2)
+def _session(allow_private: bool) -> requests.Session:
+    """One session per process and mode, so keep-alive connections are reused across deliveries.
+
+    Production: requests-hardened resolves once, refuses private ranges and connects to that very IP
+    (no DNS rebinding window). Development (ALLOW_PRIVATE): `ssrf.url_check` still refuses link-local.
+    """
     config = Config(
         ip_filter_enable=not allow_private,
         ip_filter_allow_loopback_ips=False,
         never_redirect=True,
-        default_timeout=(5, 15),
+        default_timeout=tuple(settings.ORDERLY_WEBHOOK_TIMEOUT),
         user_agent_override=USER_AGENT,
     )
     return Manager(config).get_session()
@@ -78,7 +82,7 @@ def http_send(*, url: str, body: str, headers: dict) -> SendResult:
     retry_after = None
     try:
         ssrf.url_check(url)
-        response = _session().post(
+        response = _session(settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE).post(
             url,
             data=body.encode(),
             headers={**headers, "Content-Type": "application/json"},
