@@ -33,7 +33,7 @@ def _target_for(rule_url: str, *, organization, end_user) -> Webhook:
     return Webhook.objects.create(
         organization=organization,
         end_user=end_user,
-        url=webhook_services._url_checked(rule_url),
+        url=webhook_services.webhook_url_validate(rule_url),
         events=[],
         secret_encrypted=encrypt_text(webhook_services.webhook_secret_generate()),
         for_alert_rule=True,

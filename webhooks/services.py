@@ -21,7 +21,7 @@ def webhook_secret_generate() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def _url_checked(url: str) -> str:
+def webhook_url_validate(url: str) -> str:
     try:
         ssrf.url_check(url)
     except ssrf.UnsafeUrl as exc:
@@ -58,7 +58,7 @@ def webhook_create(
     webhook = Webhook.objects.create(
         organization=organization,
         end_user=end_user,
-        url=_url_checked(url),
+        url=webhook_url_validate(url),
         events=list(events),
         description=description or "",
         secret_encrypted=encrypt_text(secret),
@@ -77,7 +77,7 @@ def webhook_create(
 @transaction.atomic
 def webhook_update(*, webhook: Webhook, changes: dict) -> Webhook:
     if "url" in changes:
-        webhook.url = _url_checked(changes["url"])
+        webhook.url = webhook_url_validate(changes["url"])
     if "description" in changes:
         webhook.description = changes["description"] or ""
     if "events" in changes:

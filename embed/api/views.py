@@ -80,18 +80,14 @@ class ConfigMeView(ApiView):
 
 
 def _session_body(session, token, config, *, with_ids: bool) -> dict:
-    body = {
-        "token": token,
-        "expiresAt": iso_ms(session.expires_at),
-        "scopes": session.scopes,
-        "enabledFeatures": config.enabled_features,
-    }
+    """The minted session; the server-side flow also names the session and its end user."""
+    body = {"token": token}
     if with_ids:
-        body = {
-            "token": token,
-            "sessionId": str(session.pk),
-            **{k: v for k, v in body.items() if k != "token"},
-        }
+        body["sessionId"] = str(session.pk)
+    body.update(
+        expiresAt=iso_ms(session.expires_at), scopes=session.scopes, enabledFeatures=config.enabled_features
+    )
+    if with_ids:
         body["endUser"] = s.EndUserBriefOutput(session.end_user).data
     return body
 
