@@ -32,7 +32,7 @@ class IsoDateOrDateTimeFilter(django_filters.Filter):
 class EventFilter(django_filters.FilterSet):
     event_type = django_filters.CharFilter(field_name="event_type")
     end_user_id = django_filters.UUIDFilter(field_name="end_user_id")
-    # `from` is a Python keyword, so both bounds are declared here and named in `Meta`-less style.
+    # `from` is a Python keyword: the bounds get declared names, mapped from the wire by `wire_names`.
     created_from = IsoDateOrDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_to = IsoDateOrDateTimeFilter(field_name="created_at", lookup_expr="lte")
 

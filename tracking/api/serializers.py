@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from orderly.api.fields import IsoDateTimeField
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from orderly.orders.models import Shipment, TrackingCheckpoint
 from tracking.models import TrackingPage
@@ -42,8 +41,6 @@ class PublicShipmentOutput(OutputSerializer):
 
 
 class PublicCheckpointOutput(OutputSerializer):
-    checkpoint_time = IsoDateTimeField()
-
     class Meta:
         model = TrackingCheckpoint
         fields = [
