@@ -8,7 +8,7 @@ COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_COLOR = "#4F46E5"
 SAFE_BRANDING_KEYS = ("primary_color", "logo_url", "company_name")
 
-# The progress line a customer sees; each status maps to the last step it has reached.
+# The progress line a customer sees.
 STEPS = [
     ("ordered", "Ordered"),
     ("shipped", "Shipped"),
@@ -16,44 +16,19 @@ STEPS = [
     ("out_for_delivery", "Out for delivery"),
     ("delivered", "Delivered"),
 ]
-STEP_OF_STATUS = {
-    ShipmentStatus.PENDING: 0,
-    ShipmentStatus.INFO_RECEIVED: 0,
-    ShipmentStatus.PICKED_UP: 1,
-    ShipmentStatus.IN_TRANSIT: 2,
-    ShipmentStatus.FAILED_ATTEMPT: 3,
-    ShipmentStatus.AVAILABLE_FOR_PICKUP: 3,
-    ShipmentStatus.OUT_FOR_DELIVERY: 3,
-    ShipmentStatus.DELIVERED: 4,
-    ShipmentStatus.EXCEPTION: 2,
-    ShipmentStatus.RETURNED: 2,
-    ShipmentStatus.CANCELLED: 0,
-}
-STATUS_LABELS = {
-    ShipmentStatus.PENDING: "Label created",
-    ShipmentStatus.INFO_RECEIVED: "Label created",
-    ShipmentStatus.PICKED_UP: "Picked up",
-    ShipmentStatus.IN_TRANSIT: "In transit",
-    ShipmentStatus.OUT_FOR_DELIVERY: "Out for delivery",
-    ShipmentStatus.FAILED_ATTEMPT: "Delivery attempted",
-    ShipmentStatus.AVAILABLE_FOR_PICKUP: "Ready for pickup",
-    ShipmentStatus.DELIVERED: "Delivered",
-    ShipmentStatus.EXCEPTION: "Delivery exception",
-    ShipmentStatus.RETURNED: "Returned to sender",
-    ShipmentStatus.CANCELLED: "Cancelled",
-}
-STATUS_LABELS = {
-    ShipmentStatus.PENDING: "Label created",
-    ShipmentStatus.INFO_RECEIVED: "Label created",
-    ShipmentStatus.PICKED_UP: "Picked up",
-    ShipmentStatus.IN_TRANSIT: "In transit",
-    ShipmentStatus.OUT_FOR_DELIVERY: "Out for delivery",
-    ShipmentStatus.FAILED_ATTEMPT: "Delivery attempted",
-    ShipmentStatus.AVAILABLE_FOR_PICKUP: "Ready for pickup",
-    ShipmentStatus.DELIVERED: "Delivered",
-    ShipmentStatus.EXCEPTION: "Delivery exception",
-    ShipmentStatus.RETURNED: "Returned to sender",
-    ShipmentStatus.CANCELLED: "Cancelled",
+# For each status: the last step of the progress line it has reached, and what the customer reads.
+STATUS_DISPLAY = {
+    ShipmentStatus.PENDING: (0, "Label created"),
+    ShipmentStatus.INFO_RECEIVED: (0, "Label created"),
+    ShipmentStatus.PICKED_UP: (1, "Picked up"),
+    ShipmentStatus.IN_TRANSIT: (2, "In transit"),
+    ShipmentStatus.FAILED_ATTEMPT: (3, "Delivery attempted"),
+    ShipmentStatus.AVAILABLE_FOR_PICKUP: (3, "Ready for pickup"),
+    ShipmentStatus.OUT_FOR_DELIVERY: (3, "Out for delivery"),
+    ShipmentStatus.DELIVERED: (4, "Delivered"),
+    ShipmentStatus.EXCEPTION: (2, "Delivery exception"),
+    ShipmentStatus.RETURNED: (2, "Returned to sender"),
+    ShipmentStatus.CANCELLED: (0, "Cancelled"),
 }
 PROBLEM_STATUSES = {
     ShipmentStatus.EXCEPTION: "There is a problem with this delivery. The carrier is working on it.",
@@ -78,12 +53,13 @@ def tracking_checkpoints(shipment, *, newest_first: bool = False):
 
 
 def tracking_progress(shipment) -> dict:
-    reached = STEP_OF_STATUS.get(shipment.status, 0)
+    fallback = (0, shipment.status.replace("_", " ").capitalize())
+    reached, status_label = STATUS_DISPLAY.get(shipment.status, fallback)
     return {
         "steps": [
             {"key": key, "label": label, "done": index <= reached, "current": index == reached}
             for index, (key, label) in enumerate(STEPS)
         ],
         "problem": PROBLEM_STATUSES.get(shipment.status),
-        "status_label": STATUS_LABELS.get(shipment.status, shipment.status.replace("_", " ").capitalize()),
+        "status_label": status_label,
     }
