@@ -14,11 +14,12 @@ from django.utils import timezone
 from actions.models import ActionRequest, ActionStatus, ActionType
 from orderly.api.errors import ApiError, ErrorCode, invalid_state, not_found
 from orderly.api.fields import iso_ms
-from orderly.events.services import event_record
+from orderly.bulk import bulk_insert
+from orderly.events.services import event_build, event_record, events_record
 from orderly.orders.models import Order, OrderActivity
 
 RESOLUTION_STATUSES = (ActionStatus.APPROVED, ActionStatus.DENIED)
-EXPIRY_BATCH_SIZE = 500
+EXPIRY_BATCH_SIZE = 2000
 
 # The seed's cancellation-request statuses (order.cancellationrequest.*).
 CANCELLATION_STATUS = {
@@ -244,20 +245,22 @@ def action_requests_expire(*, now=None, batch_size: int = EXPIRY_BATCH_SIZE) -> 
                 status=ActionStatus.EXPIRED, updated_at=now
             )
             expired = list(
-                ActionRequest.objects.select_related("order", "organization").filter(
-                    pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now
-                )
+                ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now)
             )
-            for action_request in expired:
-                event_record(
-                    organization=action_request.organization,
-                    event_type="action_request.expired",
-                    end_user_id=action_request.end_user_id,
-                    resource_type="action_request",
-                    resource_id=action_request.pk,
-                    data=action_request_event_data(action_request),
-                )
-            OrderActivity.objects.bulk_create(
+            events_record(
+                [
+                    event_build(
+                        organization_id=r.organization_id,
+                        event_type="action_request.expired",
+                        end_user_id=r.end_user_id,
+                        resource_type="action_request",
+                        resource_id=r.pk,
+                        data=action_request_event_data(r),
+                    )
+                    for r in expired
+                ]
+            )
+            bulk_insert(
                 [
                     OrderActivity(
                         **_activity_fields(

@@ -92,19 +92,39 @@ def _describe(event) -> tuple[str, str]:
     return topic.replace(".", " ").replace("_", " ").capitalize(), f"Event {topic} occurred."
 
 
-def alerts_for_event(event) -> None:
-    """Event consumer (inside the event's transaction): fire the end user's matching rules."""
-    if not event.end_user_id:
+def alerts_for_events(events) -> None:
+    """Event consumer (inside the events' transaction): fire each end user's matching rules.
+
+    One rule query per batch of events; the rules found are then matched event by event.
+    """
+    events = [e for e in events if e.end_user_id]
+    if not events:
         return
-    rules = AlertRule.objects.filter(
-        end_user_id=event.end_user_id, event_type=event.event_type, is_active=True
+    rules = list(
+        AlertRule.objects.filter(
+            end_user_id__in={e.end_user_id for e in events},
+            event_type__in={e.event_type for e in events},
+            is_active=True,
+        ).select_related("target")
     )
+    for event in events:
+        _alerts_fire(
+            event,
+            [r for r in rules if r.end_user_id == event.end_user_id and r.event_type == event.event_type],
+        )
+
+
+def _alerts_fire(event, rules) -> None:
     now = timezone.now()
     for rule in rules:
         if not condition_matches(rule.condition, event.data or {}):
             continue
-        # The cooldown is claimed with one conditional UPDATE, so concurrent events fire a rule once.
         window_start = now - dt.timedelta(minutes=rule.cooldown_minutes)
+        # `last_fired_at` only moves forward, so a rule seen in cooldown (it fired earlier in this
+        # batch) is in cooldown in the database too: skip the UPDATE.
+        if rule.last_fired_at is not None and rule.last_fired_at > window_start:
+            continue
+        # The cooldown is claimed with one conditional UPDATE, so concurrent events fire a rule once.
         fired = (
             AlertRule.objects.filter(pk=rule.pk)
             .filter(Q(last_fired_at__isnull=True) | Q(last_fired_at__lte=window_start))
@@ -112,6 +132,7 @@ def alerts_for_event(event) -> None:
         )
         if not fired:
             continue
+        rule.last_fired_at = now
         title, message = _describe(event)
         if rule.delivery_method in (AlertRule.DeliveryMethod.IN_APP, AlertRule.DeliveryMethod.BOTH):
             AlertNotification.objects.create(

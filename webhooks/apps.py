@@ -6,6 +6,6 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         from orderly.events.services import ALL_TOPICS, event_subscribe
-        from webhooks.services import deliveries_for_event
+        from webhooks.services import deliveries_for_events
 
-        event_subscribe(ALL_TOPICS, deliveries_for_event)
+        event_subscribe(ALL_TOPICS, deliveries_for_events)

@@ -125,35 +125,52 @@ def _enqueue(delivery_ids) -> None:
         delivery_attempt.delay(str(delivery_id))
 
 
-def deliveries_for_event(event) -> None:
-    """Event consumer (inside the event's transaction): one delivery row per subscribed endpoint.
+def deliveries_for_events(events) -> None:
+    """Event consumer (inside the events' transaction): one delivery row per subscribed endpoint.
 
-    The rows commit with the change itself; sending starts only after commit, and the beat task
-    re-dispatches any whose message was lost.
+    One subscription query per batch of events. The rows commit with the change itself; sending
+    starts only after commit, and the beat task re-dispatches any whose message was lost.
     """
-    if event.event_type not in SUBSCRIBABLE_TOPICS:
+    events = [e for e in events if e.event_type in SUBSCRIBABLE_TOPICS]
+    if not events:
         return
-    owners = Q(end_user__isnull=True)
-    if event.end_user_id:
-        owners |= Q(end_user_id=event.end_user_id)
-    webhooks = Webhook.objects.filter(
-        owners, organization_id=event.organization_id, is_active=True, for_alert_rule=False
+    end_user_ids = {e.end_user_id for e in events if e.end_user_id}
+    owners = (
+        Q(end_user__isnull=True) | Q(end_user_id__in=end_user_ids)
+        if end_user_ids
+        else Q(end_user__isnull=True)
     )
-    targets = [w for w in webhooks if event.event_type in (w.events or [])]
-    if not targets:
+    webhooks = list(
+        Webhook.objects.filter(
+            owners,
+            organization_id__in={e.organization_id for e in events},
+            is_active=True,
+            for_alert_rule=False,
+        )
+    )
+    if not webhooks:
         return
-    body = event_body(event)
     now = timezone.now()
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(
-                webhook=w, event=event, event_type=event.event_type, body=body, next_attempt_at=now
-            )
-            for w in targets
+    deliveries = []
+    for event in events:
+        targets = [
+            w
+            for w in webhooks
+            if w.organization_id == event.organization_id
+            and w.end_user_id in (None, event.end_user_id)
+            and event.event_type in (w.events or [])
         ]
-    )
-    ids = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
+        if targets:
+            body = event_body(event)
+            deliveries += [
+                WebhookDelivery(
+                    webhook=w, event=event, event_type=event.event_type, body=body, next_attempt_at=now
+                )
+                for w in targets
+            ]
+    if deliveries:
+        ids = [d.pk for d in WebhookDelivery.objects.bulk_create(deliveries)]
+        transaction.on_commit(lambda: _enqueue(ids))
 
 
 def delivery_enqueue(*, webhook: Webhook, event, body: str) -> WebhookDelivery:

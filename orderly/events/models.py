@@ -12,7 +12,10 @@ class Event(UUIDModel):
     a deleted end user.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: every index below starts with the organization.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     event_type = models.CharField(max_length=100)
     end_user_id = models.UUIDField(null=True, blank=True)
     session_id = models.UUIDField(null=True, blank=True)
@@ -31,7 +34,9 @@ class Event(UUIDModel):
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="event_org_created"),
             models.Index(fields=["organization", "event_type", "-created_at"], name="event_org_type_created"),
-            models.Index(fields=["organization", "end_user_id", "-created_at"], name="event_org_user_created"),
+            models.Index(
+                fields=["organization", "end_user_id", "-created_at"], name="event_org_user_created"
+            ),
         ]
 
     def __str__(self):

@@ -127,3 +127,58 @@ def test_an_expired_request_cannot_be_resolved_or_withdrawn(tenant, client):
     # then
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "Request is already expired."
+
+
+def _expire_with_subscribers(tenant, count):
+    """`count` overdue requests of two end users; an organization webhook, one end user's webhook
+    and an in-app alert rule all listen to `action_request.expired`."""
+    from alerts.models import AlertRule
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import webhook_create
+
+    alice, bob = tenant.end_user(), tenant.end_user()
+    webhook_create(
+        organization=tenant.organization,
+        end_user=None,
+        url="https://hooks.example.com/org",
+        events=["action_request.expired"],
+    )
+    webhook_create(
+        organization=tenant.organization,
+        end_user=alice,
+        url="https://hooks.example.com/alice",
+        events=["action_request.expired"],
+    )
+    AlertRule.objects.create(
+        organization=tenant.organization,
+        end_user=alice,
+        name="Expired",
+        event_type="action_request.expired",
+        delivery_method="in_app",
+    )
+    now = dt.datetime.now(dt.UTC)
+    for end_user in (alice, bob):
+        ActionRequestFactory.create_batch(
+            count, order=OrderFactory(end_user=end_user), expires_at=now - dt.timedelta(days=1)
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        expired = services.action_requests_expire(now=now)
+    return (
+        expired,
+        len(ctx.captured_queries),
+        WebhookDelivery.objects.count(),
+        alice.alert_notifications.count(),
+    )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_expiry_fans_out_a_batch_at_a_time(tenant, count):
+    """Deliveries and alerts for every expired request, with statements that do not grow per row."""
+    # when
+    expired, queries, deliveries, notifications = _expire_with_subscribers(tenant, count)
+    # then: the organization's endpoint gets every event, Alice's endpoint only hers
+    assert expired == 2 * count
+    assert deliveries == 2 * count + count
+    assert notifications == 1  # the first fired; its hour of cooldown held back the rest
+    assert Event.objects.filter(event_type="action_request.expired").count() == 2 * count
+    assert queries <= 20
