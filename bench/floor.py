@@ -96,9 +96,13 @@ def queue(request):
         queryset.order_by("created_at", "id").values(
             "id",
             "order_id",
+            "order__order_number",
             "action_type",
             "title",
+            "description",
             "status",
+            "requested_changes",
+            "expires_at",
             "created_at",
             "end_user__external_id",
             "end_user__name",

@@ -74,13 +74,10 @@ def tracking_page_expires_at(page: TrackingPage):
 
 def tracking_page_view(*, token: str) -> TrackingPage:
     """The page behind a public token, counted as one view; 404 unknown, 410 revoked or expired."""
-    page = (
-        TrackingPage.objects.select_related("shipment", "organization__embed_config")
-        .filter(token=token)
-        .first()
-    )
-    if page is None:
-        raise not_found("Tracking page")
+    try:
+        page = TrackingPage.objects.select_related("shipment", "organization__embed_config").get(token=token)
+    except TrackingPage.DoesNotExist:
+        raise not_found("Tracking page") from None
     expires_at = tracking_page_expires_at(page)
     if not page.is_active or (expires_at is not None and expires_at <= timezone.now()):
         raise ApiError(ErrorCode.GONE, "This tracking page is no longer available.")

@@ -1,5 +1,6 @@
 """Base serializers: strict input (unknown fields are a 400) and output with the wire's date format."""
 
+import copy
 from collections.abc import Mapping
 
 from django.db import models
@@ -25,6 +26,17 @@ class OutputSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: IsoDateTimeField,
     }
+
+    def get_fields(self):
+        # ModelSerializer introspects the model on every instance, which is most of the cost of a
+        # small response. Output fields depend only on the class: build them once, then copy them
+        # per instance, as DRF itself copies declared fields.
+        cls = type(self)
+        template = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_template = template
+        return copy.deepcopy(template)
 
 
 class StringListField(serializers.ListField):
