@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8899"))
 BASE = f"http://127.0.0.1:{PORT}"
 CONCURRENCY = (1, 8, 32)
+PARTS = ["http", "fanout", "sweep"]
 
 
 def _wrk(url: str, headers: dict, connections: int, duration: int) -> dict:
@@ -100,6 +101,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a tenth of the data set, 2 s per run")
     parser.add_argument("--duration", type=int, default=None)
+    parser.add_argument(
+        "--only", nargs="+", choices=PARTS, default=PARTS, help="run only these parts (default: all)"
+    )
+    parser.add_argument(
+        "--fanout-workers", type=int, default=2, help="worker processes for the fan-out (bin/run starts 2)"
+    )
     args = parser.parse_args()
     duration = args.duration or (2 if args.quick else 5)
     if not shutil.which("wrk"):
@@ -122,6 +129,37 @@ def main():
     org = dataset.dataset_ensure(
         end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
     )
+    results = _http(org, duration) if "http" in args.only else []
+    fan = None
+    if "fanout" in args.only:
+        from bench.fanout import fanout
+
+        fan = fanout(events=10_000 // scale, endpoints=100, concurrency=args.fanout_workers)
+        print(
+            f"\nwebhook fan-out: {fan['events']} deliveries to {fan['endpoints']} endpoints in {fan['product_s']:.2f} s"
+            f" = {fan['product_per_s']:.0f}/s ({fan['worker_processes']} worker processes; receiver saw"
+            f" {fan['receiver_distinct_ids']} ids) | floor {fan['floor_per_s']:.0f}/s | ratio {fan['ratio']:.2f}"
+            " (target ≥ 1)"
+        )
+    sweep = scenarios.expiry_sweep(org) if "sweep" in args.only else None
+    if sweep:
+        print(
+            f"\nexpiry sweep: {sweep['rows']} rows in {sweep['service_s']:.3f} s; raw UPDATE {sweep['raw_s']:.3f} s;"
+            f" ratio {sweep['ratio']:.2f} (target ≤ 3)"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(
+        json.dumps(
+            {"duration_s": duration, "http": results, "webhook_fanout": fan, "expiry_sweep": sweep}, indent=2
+        )
+    )
+    print(f"\nsaved {out / 'latest.json'}")
+
+
+def _http(org, duration: int) -> list[dict]:
+    from bench import scenarios
+
     targets = scenarios.targets(org)
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
@@ -160,18 +198,7 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
-    sweep = scenarios.expiry_sweep(org)
-    if sweep:
-        print(
-            f"\nexpiry sweep: {sweep['rows']} rows in {sweep['service_s']:.3f} s; raw UPDATE {sweep['raw_s']:.3f} s;"
-            f" ratio {sweep['ratio']:.2f} (target ≤ 3)"
-        )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(
-        json.dumps({"duration_s": duration, "http": results, "expiry_sweep": sweep}, indent=2)
-    )
-    print(f"\nsaved {out / 'latest.json'}")
+    return results
 
 
 def _print_row(row):

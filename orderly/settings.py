@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["orderly.api.permissions.Required"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "orderly.api.schema.EnvelopeAutoSchema",
     "EXCEPTION_HANDLER": "orderly.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auto_session": os.environ.get("ORDERLY_THROTTLE_AUTO_SESSION", "30/min"),
@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "FulfillmentStatusEnum": "orderly.orders.models.FulfillmentStatus",
         "PaymentStatusEnum": "orderly.orders.models.PaymentStatus",
         "BridgeStatusEnum": "embed.models.Bridge.Status",
+        "ActionRequestStatusEnum": "actions.models.ActionStatus",
+        "OperationStatusEnum": "operations.models.OperationStatus",
     },
 }
 
@@ -242,6 +244,10 @@ ORDERLY_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
 ORDERLY_WEBHOOK_JITTER = float(os.environ.get("ORDERLY_WEBHOOK_JITTER", "0.2"))
 ORDERLY_WEBHOOK_TIMEOUT = (5, 15)
 ORDERLY_WEBHOOK_LEASE_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_LEASE_SECONDS", "60"))
+# Deliveries per worker task, POSTed this many at a time. Two rounds of the timeout above stay
+# within the lease, so a batch of slow endpoints is not re-claimed while still being sent.
+ORDERLY_WEBHOOK_BATCH = int(os.environ.get("ORDERLY_WEBHOOK_BATCH", "20"))
+ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONCURRENCY", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from orderly.api.errors import ApiError, ErrorCode, not_found, validation_error
+from orderly.bulk import bulk_insert
 from orderly.crypto import encrypt_text
 from orderly.events.services import event_record
 from webhooks import ssrf
@@ -119,10 +120,13 @@ def webhook_rotate_secret(*, webhook: Webhook) -> str:
 
 
 def _enqueue(delivery_ids) -> None:
-    from webhooks.tasks import delivery_attempt
+    """One worker task per ORDERLY_WEBHOOK_BATCH deliveries."""
+    from webhooks.tasks import deliveries_attempt
 
-    for delivery_id in delivery_ids:
-        delivery_attempt.delay(str(delivery_id))
+    ids = [str(pk) for pk in delivery_ids]
+    size = settings.ORDERLY_WEBHOOK_BATCH
+    for start in range(0, len(ids), size):
+        deliveries_attempt.delay(ids[start : start + size])
 
 
 def deliveries_for_events(events) -> None:
@@ -169,7 +173,7 @@ def deliveries_for_events(events) -> None:
                 for w in targets
             ]
     if deliveries:
-        ids = [d.pk for d in WebhookDelivery.objects.bulk_create(deliveries)]
+        ids = [d.pk for d in bulk_insert(deliveries)]
         transaction.on_commit(lambda: _enqueue(ids))
 
 

@@ -4,9 +4,9 @@ from webhooks import delivery, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def delivery_attempt(delivery_id: str) -> None:
-    """Idempotent: a delivery is claimed by a conditional update, so a duplicate message sends nothing."""
-    delivery.delivery_send(delivery_id)
+def deliveries_attempt(delivery_ids: list[str]) -> None:
+    """Idempotent: deliveries are claimed under row locks, so a duplicate message sends nothing twice."""
+    delivery.deliveries_send(delivery_ids)
 
 
 @shared_task(ignore_result=True)

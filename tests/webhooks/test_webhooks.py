@@ -363,3 +363,80 @@ def test_real_worker_delivers(celery_worker, tenant, httpserver):
     _emit(tenant, end_user)
     wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").exists(), timeout=20)
     assert len(httpserver.log) == 1
+
+
+@pytest.fixture
+def threaded_httpserver():
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_one_batch_records_each_outcome_and_sends_in_parallel(tenant, threaded_httpserver, settings):
+    """A worker task's batch: each delivery gets its own outcome, endpoints their own streaks,
+    and slow endpoints are waited for together, not one after another."""
+    import threading
+
+    httpserver = threaded_httpserver
+    import time
+
+    from webhooks.delivery import deliveries_send
+
+    # given four endpoints of one organization: fine, failing, gone, and one already disabled
+    settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY = 4
+    in_flight, peak, lock = [0], [0], threading.Lock()
+
+    def slow_ok(request):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.3)
+        with lock:
+            in_flight[0] -= 1
+        return Response("ok")
+
+    httpserver.expect_request("/ok").respond_with_handler(slow_ok)
+    httpserver.expect_request("/fail").respond_with_handler(lambda r: Response("no", status=500))
+    httpserver.expect_request("/gone").respond_with_handler(lambda r: Response("gone", status=410))
+    hooks = {}
+    for name in ("ok", "ok2", "fail", "gone", "off"):
+        path = "/ok" if name.startswith("ok") else f"/{name}"
+        hooks[name], _secret = services.webhook_create(
+            organization=tenant.organization,
+            end_user=None,
+            url=httpserver.url_for(path),
+            events=["order.created"],
+        )
+    original_enqueue = services._enqueue
+    services._enqueue = lambda ids: None  # keep the deliveries for one explicit batch
+    try:
+        _emit(tenant, None)
+    finally:
+        services._enqueue = original_enqueue
+    Webhook.objects.filter(pk=hooks["off"].pk).update(is_active=False)  # disabled since the event
+    ids = list(WebhookDelivery.objects.values_list("pk", flat=True))
+
+    # when one task sends the batch
+    started = time.monotonic()
+    attempted = deliveries_send(ids)
+    elapsed = time.monotonic() - started
+
+    # then
+    status = {d.webhook_id: d for d in WebhookDelivery.objects.all()}
+    assert attempted == 5
+    assert status[hooks["ok"].pk].status == status[hooks["ok2"].pk].status == "delivered"
+    assert status[hooks["fail"].pk].status == "pending" and status[hooks["fail"].pk].next_attempt_at
+    assert status[hooks["gone"].pk].status == "failed"
+    assert status[hooks["off"].pk].status == "failed" and status[hooks["off"].pk].error == "Endpoint disabled"
+    assert WebhookAttempt.objects.count() == 4  # the disabled endpoint was not called
+    assert Webhook.objects.get(pk=hooks["fail"].pk).consecutive_failures == 1
+    gone = Webhook.objects.get(pk=hooks["gone"].pk)
+    assert not gone.is_active and "410" in gone.disabled_reason
+    assert Webhook.objects.get(pk=hooks["ok"].pk).last_success_at is not None
+    assert peak[0] == 2 and elapsed < 0.55  # the two slow endpoints were called at once
+    # and a second run of the same message sends nothing again
+    assert deliveries_send(ids) == 0
