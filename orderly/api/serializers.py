@@ -3,8 +3,12 @@
 import copy
 from collections.abc import Mapping
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.functional import cached_property
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from orderly.api.fields import IsoDateTimeField
 
@@ -37,6 +41,39 @@ class OutputSerializer(serializers.ModelSerializer):
             template = super().get_fields()
             cls._fields_template = template
         return copy.deepcopy(template)
+
+    @cached_property
+    def _representation_plan(self) -> list[tuple[str, serializers.Field, str | None]]:
+        """(name, field, model attribute to read directly, or None for DRF's general lookup)."""
+        plan = []
+        for field in self._readable_fields:
+            direct = (
+                len(field.source_attrs) == 1
+                and type(field).get_attribute is serializers.Field.get_attribute
+                and not isinstance(field, serializers.BaseSerializer)
+            )
+            plan.append((field.field_name, field, field.source_attrs[0] if direct else None))
+        return plan
+
+    def to_representation(self, instance):
+        # DRF's loop, minus its per-row generator and generic source walk for plain attributes: a
+        # list response runs this once per row and field. Anything unusual takes DRF's own path.
+        result = {}
+        for name, field, attribute in self._representation_plan:
+            try:
+                value = (
+                    getattr(instance, attribute) if attribute is not None else field.get_attribute(instance)
+                )
+            except (AttributeError, ObjectDoesNotExist):
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            except SkipField:
+                continue
+            check = value.pk if isinstance(value, PKOnlyObject) else value
+            result[name] = None if check is None else field.to_representation(value)
+        return result
 
 
 class StringListField(serializers.ListField):
