@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
@@ -144,26 +145,26 @@ def deliveries_for_events(events) -> None:
         if end_user_ids
         else Q(end_user__isnull=True)
     )
-    webhooks = list(
-        Webhook.objects.filter(
-            owners,
-            organization_id__in={e.organization_id for e in events},
-            is_active=True,
-            for_alert_rule=False,
-        )
-    )
-    if not webhooks:
+    # Each event reaches its organization's own endpoints and its end user's: index by owner and topic.
+    subscribed: dict[tuple, list[Webhook]] = defaultdict(list)
+    for webhook in Webhook.objects.filter(
+        owners,
+        organization_id__in={e.organization_id for e in events},
+        is_active=True,
+        for_alert_rule=False,
+    ):
+        for topic in webhook.events or []:
+            subscribed[(webhook.organization_id, webhook.end_user_id, topic)].append(webhook)
+    if not subscribed:
         return
     now = timezone.now()
     deliveries = []
     for event in events:
-        targets = [
-            w
-            for w in webhooks
-            if w.organization_id == event.organization_id
-            and w.end_user_id in (None, event.end_user_id)
-            and event.event_type in (w.events or [])
-        ]
+        targets = subscribed.get((event.organization_id, None, event.event_type), [])
+        if event.end_user_id:
+            targets = targets + subscribed.get(
+                (event.organization_id, event.end_user_id, event.event_type), []
+            )
         if targets:
             body = event_body(event)
             deliveries += [
