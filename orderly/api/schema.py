@@ -1,4 +1,269 @@
+"""The OpenAPI schema describes the wire format of CONTRACT §3 once, here, not on every view.
+
+Views declare what they render (`@extend_schema(responses={200: OrderOutput})`); `EnvelopeAutoSchema`
+documents what is sent:
+
+- a 2xx JSON body is `{"data": …}` (what `ok()` sends);
+- a list is paginated, `{"data": [...], "pagination": Pagination}` (what `paginate()` sends), unless
+  the view marks it `unpaginated(...)`; `paginated_with(..., unreadCount=IntegerField())` documents
+  keys a view adds next to `data`;
+- a DELETE answers `{"success": true}` (what `deleted()` sends);
+- `unenveloped(...)` marks the few responses the seeds show without the envelope;
+- every operation lists the error responses it can give, each the `Error` envelope: the generic ones
+  (400, 401/403 behind a credential, 404, 413/415 with a body, 429 when throttled, 503) and any
+  other status the view declares, e.g. `409: OpenApiResponse(description="Not pending.")`.
+"""
+
+import copy
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from drf_spectacular.utils import OpenApiResponse
+
+from orderly.api.errors import DEFAULT_STATUS, ErrorCode
+from orderly.api.permissions import ApiKey, Session, requirement_for
+from orderly.api.serializers import InputSerializer
+
+WIRE = "orderly_wire"  # the override key the markers below set on a response serializer
+JSON = "application/json"
+NO_BODY = "No response body"  # drf-spectacular's description of a declared status without a body
+RETRY_AFTER = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}
+}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The error envelope every failed request answers with (CONTRACT §3).",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "enum": [code.value for code in ErrorCode]},
+                "message": {"type": "string"},
+                "details": {
+                    "type": "object",
+                    "description": "For `validation_error`, each field as the client spelled it → its "
+                    "messages; otherwise what the code documents (e.g. the missing scopes).",
+                },
+            },
+            "required": ["code", "message", "details"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["error"],
+    "additionalProperties": False,
+}
+PAGINATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "page": {"type": "integer", "minimum": 1},
+        "limit": {"type": "integer", "minimum": 1},
+        "total": {"type": "integer", "minimum": 0},
+        "totalPages": {"type": "integer", "minimum": 0},
+        "hasMore": {"type": "boolean"},
+    },
+    "required": ["page", "limit", "total", "totalPages", "hasMore"],
+    "additionalProperties": False,
+}
+DELETED_SCHEMA = {
+    "type": "object",
+    "properties": {"success": {"type": "boolean", "enum": [True]}},
+    "required": ["success"],
+    "additionalProperties": False,
+}
+PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Page number, from 1; a page past the end has an empty `data`.",
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Items per page; above the endpoint's maximum it is clamped to the maximum.",
+    },
+]
+
+
+# Markers a view wraps a response serializer in ------------------------------------------------
+
+
+def _mark(serializer, **wire):
+    serializer = force_instance(serializer)
+    serializer._spectacular_annotation = {
+        **getattr(serializer, "_spectacular_annotation", {}),
+        WIRE: {**_wire(serializer), **wire},
+    }
+    return serializer
+
+
+def unenveloped(serializer):
+    """A response sent as is, without `{"data": …}` (the seeds show a few)."""
+    return _mark(serializer, envelope=False)
+
+
+def unpaginated(serializer):
+    """A list sent whole, `{"data": [...]}` without `pagination`."""
+    return _mark(serializer, paginated=False)
+
+
+def paginated_with(serializer, **fields):
+    """A paginated list with more top-level keys next to `data`, e.g. `unreadCount`."""
+    return _mark(serializer, extra=fields)
+
+
+def _wire(serializer) -> dict:
+    if isinstance(serializer, OpenApiResponse):
+        serializer = serializer.response
+    return (getattr(serializer, "_spectacular_annotation", None) or {}).get(WIRE, {})
+
+
+def _is_success(code) -> bool:
+    return str(code).startswith("2")
+
+
+def _codes_for(status: int) -> list[str]:
+    return [code.value for code, default in DEFAULT_STATUS.items() if default == status]
+
+
+class PageEnvelope:
+    """What drf-spectacular asks of a paginator: the page/limit parameters and the list's envelope."""
+
+    def __init__(self, pagination_ref: dict, extra: dict):
+        self.pagination_ref = pagination_ref
+        self.extra = extra
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [dict(parameter) for parameter in PAGE_PARAMETERS]
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "properties": {"data": schema, **self.extra, "pagination": self.pagination_ref},
+            "required": ["data", *self.extra, "pagination"],
+            "additionalProperties": False,
+        }
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    def _component(self, name: str, schema: dict) -> dict:
+        # A copy: drf-spectacular's postprocessing rewrites component schemas in place.
+        component = ResolvedComponent(
+            name=name,
+            type=ResolvedComponent.SCHEMA,
+            schema=copy.deepcopy(schema),
+            object=f"orderly.api.schema.{name}",
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(force_instance(serializer), InputSerializer):
+            schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
+        return schema
+
+    def _is_list_view(self, serializer=None) -> bool:
+        # Only a GET answers with a list; asking the other methods would guess at serializers that
+        # are not declared (a DELETE declares none: its answer is the contract's).
+        if serializer is None and self.method != "GET":
+            return False
+        return super()._is_list_view(serializer)
+
+    def get_response_serializers(self):
+        # A DELETE answers what `deleted()` sends; there is no serializer to guess for it.
+        return {} if self.method == "DELETE" else super().get_response_serializers()
+
+    def _main_response(self):
+        declared = self.get_response_serializers()
+        if isinstance(declared, dict):
+            successes = sorted((str(code), s) for code, s in declared.items() if _is_success(code))
+            declared = successes[0][1] if successes else None
+        return declared
+
+    def _get_paginator(self):
+        if self.method != "GET":
+            return None
+        wire = _wire(self._main_response())
+        if not wire.get("paginated", True):
+            return None
+        extra = {
+            name: self._map_serializer_field(force_instance(field), "response")
+            for name, field in wire.get("extra", {}).items()
+        }
+        return PageEnvelope(self._component("Pagination", PAGINATION_SCHEMA), extra)
+
+    def _is_paginated(self, serializer) -> bool:
+        # The condition under which AutoSchema hands a list to the paginator's envelope.
+        if isinstance(serializer, OpenApiResponse):
+            serializer = serializer.response
+        return bool(
+            serializer is not None and self._is_list_view(serializer) and self._get_paginator() is not None
+        )
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if direction != "response" or not _is_success(status_code):
+            return response
+        if not _wire(serializer).get("envelope", True) or self._is_paginated(serializer):
+            return response
+        content = response.get("content", {})
+        if JSON in content:
+            content[JSON]["schema"] = {
+                "type": "object",
+                "properties": {"data": content[JSON]["schema"]},
+                "required": ["data"],
+                "additionalProperties": False,
+            }
+        return response
+
+    def _get_response_bodies(self, direction="response"):
+        if direction != "response":
+            return super()._get_response_bodies(direction)
+        if self.method == "DELETE":
+            # What `deleted()` sends, whatever else the view declares (its errors are kept).
+            declared = self.get_response_serializers() or {}
+            responses = {
+                str(code): self._get_response_for_code(serializer, str(code))
+                for code, serializer in declared.items()
+                if not _is_success(code)
+            }
+            deleted = self._component("Deleted", DELETED_SCHEMA)
+            responses["200"] = {"description": "Deleted.", "content": {JSON: {"schema": deleted}}}
+        else:
+            responses = super()._get_response_bodies(direction)
+        for code, response in responses.items():
+            if not _is_success(code):
+                declared = response.get("description")
+                responses[code] = self._error_response(code, None if declared == NO_BODY else declared)
+        for code in self._generic_error_codes():
+            responses.setdefault(code, self._error_response(code))
+        return dict(sorted(responses.items()))
+
+    def _generic_error_codes(self) -> list[str]:
+        codes = ["400", "404", "503"]
+        if self.get_auth():
+            codes += ["401", "403"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["413", "415"]
+        if self.view.get_throttles():
+            codes.append("429")
+        return codes
+
+    def _error_response(self, code: str, description: str | None = None) -> dict:
+        codes = ", ".join(f"`{c}`" for c in _codes_for(int(code)))
+        response = {
+            "description": description or (f"Error: {codes}." if codes else "Error."),
+            "content": {JSON: {"schema": self._component("Error", ERROR_SCHEMA)}},
+        }
+        if code in ("429", "503"):
+            response["headers"] = dict(RETRY_AFTER)
+        return response
 
 
 def only_canonical_paths(endpoints, **kwargs):
@@ -10,6 +275,15 @@ def only_canonical_paths(endpoints, **kwargs):
 class BearerAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "orderly.api.auth.BearerAuthentication"
     name = ["ApiKey", "EmbedSession"]
+
+    def get_security_requirement(self, auto_schema):
+        # Each operation takes one kind of credential: the one its view's `required` names.
+        requirement = requirement_for(auto_schema.view, auto_schema.method)
+        if isinstance(requirement, ApiKey):
+            return {"ApiKey": []}
+        if isinstance(requirement, Session):
+            return {"EmbedSession": []}
+        return None
 
     def get_security_definition(self, auto_schema):
         return [
