@@ -11,15 +11,6 @@ class ConfigField:
     secret: bool = False
     type: str = "string"
 
-    def as_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "type": self.type,
-            "required": self.required,
-            "secret": self.secret,
-        }
-
 
 @dataclass(frozen=True)
 class BridgeType:
@@ -36,19 +27,6 @@ class BridgeType:
     @property
     def secret_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.config_fields if f.secret)
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "icon": self.icon,
-            "category": self.category,
-            "auth_methods": list(self.auth_methods),
-            "config_fields": [f.as_dict() for f in self.config_fields],
-            "webhook_support": self.webhook_support,
-            "docs_url": self.docs_url,
-        }
 
 
 BRIDGE_TYPES: dict[str, BridgeType] = {}

@@ -1,7 +1,6 @@
 """Action-request endpoints: thin adapters around actions.services and actions.selectors."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 
 from actions import selectors, services
@@ -17,7 +16,6 @@ READ = Session("actions:read", feature=FEATURE)
 WRITE = Session("actions:write", feature=FEATURE)
 MANAGE = ApiKey("embed:manage")
 PAGE = {"default_limit": 20, "max_limit": 50}
-Success = inline_serializer("ActionRequestCancelled", {"success": serializers.BooleanField()})
 PAGE_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("limit", int)]
 
 
@@ -56,7 +54,7 @@ class ActionRequestDetailView(ApiView):
         action_request = self.get_scoped_object(ActionRequest.objects.all(), pk, "Action request")
         return ok(s.ActionRequestOutput(action_request).data)
 
-    @extend_schema(responses={200: Success})
+    @extend_schema(responses={409: OpenApiResponse(description="The request is no longer pending.")})
     def delete(self, request, pk):
         services.action_request_cancel(request_id=pk, end_user=self.principal.end_user)
         return deleted()
@@ -104,7 +102,13 @@ class ActionRequestQueueView(ApiView):
 class ActionRequestResolveView(ApiView):
     required = MANAGE
 
-    @extend_schema(request=s.ActionRequestResolveInput, responses={200: s.ActionRequestResolvedOutput})
+    @extend_schema(
+        request=s.ActionRequestResolveInput,
+        responses={
+            200: s.ActionRequestResolvedOutput,
+            409: OpenApiResponse(description="The request is no longer pending."),
+        },
+    )
     def patch(self, request, pk):
         data = self.validated(s.ActionRequestResolveInput)
         action_request = services.action_request_resolve(

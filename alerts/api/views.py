@@ -1,6 +1,6 @@
 """Alert rules and in-app notifications of the session's end user."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
 
@@ -10,6 +10,7 @@ from alerts.models import AlertNotification, AlertRule
 from orderly.api.errors import validation_error
 from orderly.api.pagination import paginate
 from orderly.api.permissions import Session
+from orderly.api.schema import paginated_with, unpaginated
 from orderly.api.views import ApiView, deleted, ok
 
 READ = Session("alerts:read", feature="smart_alerts")
@@ -19,7 +20,7 @@ WRITE = Session("alerts:write", feature="smart_alerts")
 class AlertRuleListView(ApiView):
     required = {"GET": READ, "POST": WRITE}
 
-    @extend_schema(responses={200: s.AlertRuleOutput(many=True)})
+    @extend_schema(responses={200: unpaginated(s.AlertRuleOutput(many=True))})
     def get(self, request):
         rules = self.scoped(AlertRule.objects).order_by("-created_at")
         return ok(s.AlertRuleOutput(rules, many=True).data)
@@ -47,9 +48,6 @@ class AlertRuleDetailView(ApiView):
         rule = services.alert_rule_update(rule=rule, changes=serializer.model_fields())
         return ok(s.AlertRuleOutput(rule).data)
 
-    @extend_schema(
-        responses={200: inline_serializer("AlertRuleDeleted", {"success": serializers.BooleanField()})}
-    )
     def delete(self, request, pk):
         services.alert_rule_delete(rule=services.rule_get(end_user=self.principal.end_user, rule_id=pk))
         return deleted()
@@ -64,7 +62,9 @@ class NotificationListView(ApiView):
             OpenApiParameter("limit", int),
             OpenApiParameter("unread", str),
         ],
-        responses={200: s.NotificationOutput(many=True)},
+        responses={
+            200: paginated_with(s.NotificationOutput(many=True), unreadCount=serializers.IntegerField())
+        },
     )
     def get(self, request):
         inbox = self.scoped(AlertNotification.objects).filter(is_dismissed=False)

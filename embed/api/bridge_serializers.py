@@ -69,3 +69,30 @@ class BridgeTestOutput(serializers.Serializer):
 class ShopifyOAuthStartOutput(serializers.Serializer):
     bridgeId = serializers.UUIDField()  # noqa: N815
     authUrl = serializers.URLField()  # noqa: N815
+
+
+class BridgeConfigFieldOutput(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    secret = serializers.BooleanField()
+
+
+class BridgeTypeOutput(serializers.Serializer):
+    """A registered bridge type (embed/bridge_types.py), as the seed's "List Bridge Types" shows it."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField()
+    category = serializers.CharField()
+    auth_methods = serializers.ListField(child=serializers.CharField())
+    config_fields = BridgeConfigFieldOutput(many=True)
+    webhook_support = serializers.BooleanField()
+    docs_url = serializers.CharField(allow_blank=True)
+
+
+class ShopifyOAuthCallbackOutput(serializers.Serializer):
+    bridgeId = serializers.UUIDField()  # noqa: N815
+    status = serializers.ChoiceField(choices=Bridge.Status.choices)

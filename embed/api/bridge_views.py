@@ -1,7 +1,8 @@
 """Bridge endpoints: thin adapters around embed.bridge_services."""
 
 from django.shortcuts import render
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -11,8 +12,10 @@ from embed.api.bridge_serializers import (
     BridgeListOutput,
     BridgeOutput,
     BridgeTestOutput,
+    BridgeTypeOutput,
     BridgeUpdateInput,
     ShopifyOAuthCallbackInput,
+    ShopifyOAuthCallbackOutput,
     ShopifyOAuthStartInput,
     ShopifyOAuthStartOutput,
 )
@@ -30,6 +33,7 @@ from embed.selectors import embed_config_for_organization
 from orderly.api.errors import ApiError, ErrorCode
 from orderly.api.pagination import paginate
 from orderly.api.permissions import Public, Session
+from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.throttling import PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
 
@@ -50,13 +54,15 @@ class BridgeSessionMixin:
 class BridgeTypeListView(ApiView):
     required = Session(feature=FEATURE)
 
-    @extend_schema(operation_id="embed_bridge_types_list", responses={200: dict})
+    @extend_schema(
+        operation_id="embed_bridge_types_list", responses={200: unpaginated(BridgeTypeOutput(many=True))}
+    )
     def get(self, request):
         types = bridge_types_allowed(
             embed_config=self.principal.embed_config,
             session_allowed_types=self.principal.allowed_bridge_types,
         )
-        return ok([bridge_type.as_dict() for bridge_type in types])
+        return ok(BridgeTypeOutput(types, many=True).data)
 
 
 class BridgeListView(BridgeSessionMixin, ApiView):
@@ -108,7 +114,7 @@ class BridgeDetailView(ApiView):
         bridge = bridge_update(bridge=bridge, **data)
         return ok(BridgeOutput(bridge).data)
 
-    @extend_schema(operation_id="embed_bridges_destroy", responses={200: dict})
+    @extend_schema(operation_id="embed_bridges_destroy")
     def delete(self, request, pk):
         bridge_delete(bridge=self.get_bridge(pk))
         return deleted()
@@ -117,7 +123,9 @@ class BridgeDetailView(ApiView):
 class BridgeTestView(ApiView):
     required = Session("bridges:read", feature=FEATURE)
 
-    @extend_schema(operation_id="embed_bridges_test", request=None, responses={200: BridgeTestOutput})
+    @extend_schema(
+        operation_id="embed_bridges_test", request=None, responses={200: unenveloped(BridgeTestOutput)}
+    )
     def post(self, request, pk):
         bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
         success, message = bridge_test_connection(bridge=bridge)
@@ -154,7 +162,15 @@ class ShopifyOAuthCallbackView(ApiView):
             OpenApiParameter("code", str, required=True),
             OpenApiParameter("shop", str, required=True),
         ],
-        responses={200: dict},
+        responses={
+            200: ShopifyOAuthCallbackOutput,
+            (200, "text/html"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="For a browser (Accept: text/html): a page that tells the embed.",
+            ),
+            403: OpenApiResponse(description="Bridges are not enabled for the organization."),
+            502: OpenApiResponse(description="The bridge service refused the code exchange."),
+        },
     )
     def get(self, request):
         try:

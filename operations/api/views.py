@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
 
@@ -71,7 +71,10 @@ class OperationDetailView(ApiView):
 class OperationExecuteView(ApiView):
     required = ApiKey("operations:execute")
 
-    @extend_schema(request=None, responses={200: TransitionOutput})
+    @extend_schema(
+        request=None,
+        responses={200: TransitionOutput, 409: OpenApiResponse(description="The operation is not pending.")},
+    )
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_execute(
@@ -84,7 +87,10 @@ class OperationExecuteView(ApiView):
 class OperationCancelView(ApiView):
     required = ApiKey("operations:execute")
 
-    @extend_schema(request=None, responses={200: TransitionOutput})
+    @extend_schema(
+        request=None,
+        responses={200: TransitionOutput, 409: OpenApiResponse(description="The operation is not pending.")},
+    )
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_cancel(
@@ -96,7 +102,14 @@ class OperationCancelView(ApiView):
 class OperationUndoView(ApiView):
     required = ApiKey("operations:execute")
 
-    @extend_schema(request=None, responses={200: TransitionOutput})
+    @extend_schema(
+        request=None,
+        responses={
+            200: TransitionOutput,
+            409: OpenApiResponse(description="Not completed yet, or the order has changed since."),
+            422: OpenApiResponse(description="This type of operation cannot be undone."),
+        },
+    )
     def post(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_undo(

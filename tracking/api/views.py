@@ -1,7 +1,6 @@
 """Tracking pages: the end user's links (session) and the public JSON view by token."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 
 from orderly.api.pagination import paginate
@@ -44,9 +43,6 @@ class TrackingPageListView(ApiView):
 class TrackingPageDetailView(ApiView):
     required = Session("tracking:read", feature=FEATURE)
 
-    @extend_schema(
-        responses={200: inline_serializer("TrackingPageRevoked", {"success": serializers.BooleanField()})}
-    )
     def delete(self, request, pk):
         services.tracking_page_revoke(end_user=self.principal.end_user, page_id=pk)
         return deleted()
@@ -66,7 +62,12 @@ class TrackingPagePublicView(ApiView):
     authentication_classes: list = []
     throttle_classes = [PublicThrottle]
 
-    @extend_schema(responses={200: s.PublicTrackingOutput}, auth=[])
+    @extend_schema(
+        responses={
+            200: s.PublicTrackingOutput,
+            410: OpenApiResponse(description="The tracking page was revoked or has expired."),
+        }
+    )
     def get(self, request, token):
         page = services.tracking_page_view(token=token)
         return ok(s.PublicTrackingOutput(public_tracking_data(page)).data)

@@ -1,12 +1,13 @@
 """End-user webhooks (embed session) and organization webhooks (API key): one set of views,
 parameterised by who owns the endpoint."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.response import Response
 
 from orderly.api.permissions import ApiKey, Session
+from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.views import ApiView, deleted, ok
 from webhooks import services
 from webhooks.api import serializers as s
@@ -44,7 +45,11 @@ def _requirements(read, write, *, methods):
 class EventTypesView(OwnerMixin, ApiView):
     required = END_USER_READ
 
-    @extend_schema(responses={200: serializers.ListField(child=serializers.CharField())})
+    @extend_schema(
+        responses={
+            200: unpaginated(serializers.ListSerializer(child=serializers.ChoiceField(SUBSCRIBABLE_TOPICS)))
+        }
+    )
     def get(self, request):
         return ok(list(SUBSCRIBABLE_TOPICS))
 
@@ -52,7 +57,7 @@ class EventTypesView(OwnerMixin, ApiView):
 class WebhookListView(OwnerMixin, ApiView):
     required = _requirements(END_USER_READ, END_USER_WRITE, methods=("GET", "POST"))
 
-    @extend_schema(responses={200: s.WebhookOutput(many=True)})
+    @extend_schema(responses={200: unpaginated(s.WebhookOutput(many=True))})
     def get(self, request):
         webhooks = Webhook.objects.filter(**self.owner(), for_alert_rule=False).order_by("-created_at")
         return ok(s.WebhookOutput(webhooks, many=True).data)
@@ -84,9 +89,6 @@ class WebhookDetailView(OwnerMixin, ApiView):
         changes = {("is_active" if k == "isActive" else k): v for k, v in data.items()}
         return ok(s.WebhookOutput(services.webhook_update(webhook=self.webhook(pk), changes=changes)).data)
 
-    @extend_schema(
-        responses={200: inline_serializer("WebhookDeleted", {"success": serializers.BooleanField()})}
-    )
     def delete(self, request, pk):
         services.webhook_delete(webhook=self.webhook(pk))
         return deleted()
@@ -95,7 +97,7 @@ class WebhookDetailView(OwnerMixin, ApiView):
 class WebhookTestView(OwnerMixin, ApiView):
     required = END_USER_WRITE
 
-    @extend_schema(request=None, responses={200: TestResult})
+    @extend_schema(request=None, responses={200: unenveloped(TestResult)})
     def post(self, request, pk):
         delivery = services.webhook_send_test(webhook=self.webhook(pk))
         return Response({"success": delivery.success, "statusCode": delivery.response_status})
@@ -104,7 +106,7 @@ class WebhookTestView(OwnerMixin, ApiView):
 class DeliveryListView(OwnerMixin, ApiView):
     required = END_USER_READ
 
-    @extend_schema(responses={200: s.DeliveryOutput(many=True)})
+    @extend_schema(responses={200: unpaginated(s.DeliveryOutput(many=True))})
     def get(self, request, pk):
         deliveries = self.webhook(pk).deliveries.order_by("-created_at", "-id")[:50]
         return ok(s.DeliveryOutput(deliveries, many=True).data)
@@ -113,7 +115,10 @@ class DeliveryListView(OwnerMixin, ApiView):
 class DeliveryRetryView(OwnerMixin, ApiView):
     required = END_USER_WRITE
 
-    @extend_schema(request=None, responses={200: s.DeliveryOutput})
+    @extend_schema(
+        request=None,
+        responses={200: s.DeliveryOutput, 409: OpenApiResponse(description="The delivery is being sent.")},
+    )
     def post(self, request, pk, delivery_id):
         delivery = services.delivery_retry(webhook=self.webhook(pk), delivery_id=delivery_id)
         return ok(s.DeliveryOutput(delivery).data)

@@ -1,6 +1,6 @@
 """Ingest API (API key), order actions, and the data room (embed session): thin adapters."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 
 from orderly.api.pagination import paginate
@@ -58,7 +58,13 @@ class OrderDetailView(ApiView):
 class OrderActionView(ApiView):
     required = ApiKey("orders:write")
 
-    @extend_schema(request=s.OrderActionInput, responses={202: s.OrderActionOutput})
+    @extend_schema(
+        request=s.OrderActionInput,
+        responses={
+            202: s.OrderActionOutput,
+            422: OpenApiResponse(description="The order has no contact (customer email or phone)."),
+        },
+    )
     def post(self, request, pk):
         data = self.validated(s.OrderActionInput)
         activity = services.order_action_accept(
