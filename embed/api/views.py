@@ -1,7 +1,7 @@
 """Embed config, sessions, end users and the event log: thin adapters around embed.services."""
 
 from django.db.models import Count, Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework import status as http
 
@@ -19,18 +19,22 @@ from orderly.events.models import Event
 
 MANAGE = ApiKey("embed:manage")
 
-SessionOutput = inline_serializer(
-    "SessionCreated",
-    {
+
+def _session_fields() -> dict:
+    return {
         "token": serializers.CharField(),
-        "sessionId": serializers.UUIDField(),
         "expiresAt": serializers.DateTimeField(),
         "scopes": serializers.ListField(child=serializers.CharField()),
         "enabledFeatures": serializers.ListField(child=serializers.CharField()),
-        "endUser": s.EndUserBriefOutput(),
-    },
+    }
+
+
+# A browser's auto-session is not told the session's or the end user's id (see _session_body).
+AutoSessionOutput = inline_serializer("AutoSessionCreated", _session_fields())
+SessionOutput = inline_serializer(
+    "SessionCreated",
+    {**_session_fields(), "sessionId": serializers.UUIDField(), "endUser": s.EndUserBriefOutput()},
 )
-Success = inline_serializer("Success", {"success": serializers.BooleanField()})
 
 
 def _profile(data: dict) -> dict:
@@ -114,7 +118,15 @@ class AutoSessionView(ApiView):
     authentication_classes: list = []
     throttle_classes = [PublicThrottle, AutoSessionThrottle]
 
-    @extend_schema(request=s.AutoSessionInput, responses={200: SessionOutput}, auth=[])
+    @extend_schema(
+        request=s.AutoSessionInput,
+        responses={
+            200: AutoSessionOutput,
+            401: OpenApiResponse(description="Unknown or revoked publishable key."),
+            403: OpenApiResponse(description="Origin not allowed, or the embed configuration is inactive."),
+        },
+        auth=[],
+    )
     def post(self, request):
         data = self.validated(s.AutoSessionInput)
         session, token, config = services.embed_session_create_auto(
@@ -130,7 +142,6 @@ class AutoSessionView(ApiView):
 class SessionDetailView(ApiView):
     required = MANAGE
 
-    @extend_schema(responses={200: Success})
     def delete(self, request, pk):
         services.embed_session_revoke(organization=self.organization, session_id=pk)
         return deleted()
@@ -163,7 +174,6 @@ class EndUserDetailView(ApiView):
         end_user = self.get_scoped_object(queryset, pk, "End user")
         return ok(s.EndUserDetailOutput(end_user).data)
 
-    @extend_schema(responses={200: Success})
     def delete(self, request, pk):
         services.end_user_delete(organization=self.organization, end_user_id=pk)
         return deleted()

@@ -261,16 +261,16 @@ class OrderOutput(OutputSerializer):
 
 
 class OrderActionOutput(serializers.Serializer):
-    def to_representation(self, activity):
-        meta = activity.metadata
-        return {
-            "id": str(activity.pk),
-            "order_id": str(activity.order_id),
-            "action": meta.get("action"),
-            "language": meta.get("language"),
-            "data": meta.get("data"),
-            "created_at": IsoDateTimeField().to_representation(activity.created_at),
-        }
+    """The order activity an accepted action recorded; the action's fields are in its metadata."""
+
+    id = serializers.UUIDField(read_only=True)
+    order_id = serializers.UUIDField(read_only=True)
+    action = serializers.CharField(source="metadata.action", read_only=True)
+    language = serializers.CharField(
+        source="metadata.language", read_only=True, default=None, allow_null=True
+    )
+    data = serializers.JSONField(source="metadata.data", read_only=True, default=None, allow_null=True)
+    created_at = IsoDateTimeField(read_only=True)
 
 
 CHECKPOINT_FIELDS = [
