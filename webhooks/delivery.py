@@ -235,10 +235,11 @@ def deliveries_record(outcomes: list[tuple[WebhookDelivery, SendResult]]) -> Non
                 for d, r in outcomes
             ]
         )
-        # Endpoints are locked in one order by every worker, so concurrent batches cannot deadlock.
+        # Endpoints are locked in one order by every worker, so concurrent batches cannot deadlock;
+        # NO KEY UPDATE, so new deliveries' foreign-key checks (KEY SHARE) are not blocked by it.
         webhooks = {
             w.pk: w
-            for w in Webhook.objects.select_for_update()
+            for w in Webhook.objects.select_for_update(no_key=True)
             .filter(pk__in={d.webhook_id for d, _ in outcomes})
             .order_by("pk")
         }
