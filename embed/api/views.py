@@ -59,7 +59,10 @@ class ConfigView(ApiView):
         slug = request.query_params.get("slug")
         if not slug:
             raise validation_error("slug", "This query parameter is required.")
-        config = EmbedConfig.objects.filter(slug=slug, is_active=True).first()
+        # Only a well-formed slug is looked up: PostgreSQL refuses some strings (a NUL) outright.
+        config = (
+            EmbedConfig.objects.filter(slug=slug, is_active=True).first() if s.SLUG_RE.match(slug) else None
+        )
         if config is None:
             raise not_found("Embed configuration")
         request._request.orderly_organization_id = config.organization_id
