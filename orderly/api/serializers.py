@@ -22,7 +22,24 @@ class InputSerializer(serializers.Serializer):
         unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        # PostgreSQL stores no NUL in text or jsonb (a 500 there): refuse it in free-form JSON too,
+        # as DRF's CharField already does in strings.
+        with_nul = sorted(name for name, value in data.items() if _has_nul(value))
+        if with_nul:
+            raise serializers.ValidationError(
+                {name: ["Null characters are not allowed."] for name in with_nul}
+            )
         return super().to_internal_value(data)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class OutputSerializer(serializers.ModelSerializer):

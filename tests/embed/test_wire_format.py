@@ -22,6 +22,18 @@ def test_unknown_body_field_is_named(client, tenant):
     }
 
 
+def test_a_nul_in_free_form_json_is_refused_not_stored(client, tenant):
+    # given an alert rule whose free-form condition holds a NUL, which PostgreSQL's jsonb cannot store
+    body = {"name": "Exceptions", "eventType": "shipment.exception", "condition": {"carrier\u0000": "ups"}}
+
+    # when
+    response = client.post("/api/v1/embed/alerts/rules", body, format="json", **bearer(tenant.session()))
+
+    # then a 400 naming the field, on every database (it was a 500 on PostgreSQL)
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"condition": ["Null characters are not allowed."]}
+
+
 def test_non_json_body(client, tenant):
     response = client.generic(
         "POST",
