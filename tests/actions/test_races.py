@@ -1,11 +1,9 @@
 """Real concurrency on PostgreSQL: threads with their own connections, not mocks."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from rest_framework.test import APIClient
 
 from actions import services
@@ -13,6 +11,7 @@ from actions.models import ActionRequest
 from orderly.api.errors import ApiError
 from orderly.events.models import Event
 from tests.actions.factories import ActionRequestFactory
+from tests.concurrency import run_together
 from tests.conftest import bearer
 from tests.factories import OrderFactory
 
@@ -20,28 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not settings.IS_POSTGRES, reason="row locks and concurrent writers need PostgreSQL"),
 ]
-
-
-def run_together(*jobs):
-    """Start every job at the same instant on its own thread (and DB connection); return results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the result under test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_concurrent_resolves_have_exactly_one_winner(tenant):

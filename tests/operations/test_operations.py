@@ -1,5 +1,4 @@
 import datetime as dt
-import threading
 import uuid
 
 import pytest
@@ -11,6 +10,7 @@ from operations.models import Operation
 from orderly.events.models import Event
 from orderly.events.services import event_record
 from orderly.orders.models import OrderActivity, Shipment
+from tests.concurrency import run_together
 from tests.conftest import bearer, wait_for
 from tests.factories import BridgeFactory, OrderFactory, ShipmentFactory
 
@@ -516,28 +516,13 @@ def test_concurrent_execute_runs_exactly_once(tenant):
     operation = services.operation_create(
         organization=tenant.organization, type="add_order_note", order_id=order.pk, input={"note": "once"}
     )
-    results, barrier = [], threading.Barrier(4)
-
-    def attempt():
-        from django.db import connections
-
-        barrier.wait()
-        try:
-            services.operation_execute(organization=tenant.organization, operation_id=operation.pk)
-            results.append("ok")
-        except Exception as exc:
-            results.append(getattr(exc, "status", exc))
-        finally:
-            connections.close_all()
-
     # when
-    threads = [threading.Thread(target=attempt) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(
+        *[lambda: services.operation_execute(organization=tenant.organization, operation_id=operation.pk)] * 4
+    )
     # then
-    assert sorted(results, key=str) == [409, 409, 409, "ok"]
+    outcomes = ["ok" if isinstance(r, Operation) else getattr(r, "status", r) for r in results]
+    assert sorted(outcomes, key=str) == [409, 409, 409, "ok"]
     order.refresh_from_db()
     assert order.notes == "once"
     assert OrderActivity.objects.filter(order=order, activity_type="note").count() == 1
