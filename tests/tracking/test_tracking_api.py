@@ -162,3 +162,25 @@ def test_concurrent_views_add_up_exactly(owner):
         worker.join()
 
     assert TrackingPage.objects.get(token=token).view_count == views
+
+
+def test_public_view_is_rate_limited_per_client_per_window(client, owner, settings):
+    # given a limit of 3 views a minute per client IP
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public": "3/min"},
+    }
+    token = _create(client, owner).json()["data"]["token"]
+    start = dt.datetime(2026, 11, 23, 12, 0, 5, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        # when one client views 4 times, and another client once
+        statuses = [client.get(f"{PAGES}/view/{token}").status_code for _ in range(4)]
+        limited = client.get(f"{PAGES}/view/{token}")
+        other = client.get(f"{PAGES}/view/{token}", REMOTE_ADDR="203.0.113.9")
+    # then the fourth is refused until the minute is over, and the other client is not affected
+    assert statuses == [200, 200, 200, 429]
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert int(limited["Retry-After"]) == 55
+    assert other.status_code == 200
+    with time_machine.travel(start + dt.timedelta(seconds=55), tick=False):
+        assert client.get(f"{PAGES}/view/{token}").status_code == 200
