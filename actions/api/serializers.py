@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from actions.models import ActionRequest, ActionType
 from actions.services import RESOLUTION_STATUSES
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
 
 ADDRESS_REQUIRED = ("street", "city")
 
@@ -90,7 +90,7 @@ class ActionRequestListOutput(OutputSerializer):
         fields = ["id", "order_id", "action_type", "title", "status", "expires_at", "created_at"]
 
 
-class QueueEndUserOutput(serializers.Serializer):
+class QueueEndUserOutput(PlainOutputSerializer):
     external_id = serializers.CharField()
     name = serializers.CharField()
     email = serializers.CharField()

@@ -1,6 +1,7 @@
 """Base serializers: strict input (unknown fields are a 400) and output with the wire's date format."""
 
 import copy
+import operator
 from collections.abc import Mapping
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -42,22 +43,8 @@ def _has_nul(value) -> bool:
     return False
 
 
-class OutputSerializer(serializers.ModelSerializer):
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.DateTimeField: IsoDateTimeField,
-    }
-
-    def get_fields(self):
-        # ModelSerializer introspects the model on every instance, which is most of the cost of a
-        # small response. Output fields depend only on the class: build them once, then copy them
-        # per instance, as DRF itself copies declared fields.
-        cls = type(self)
-        template = cls.__dict__.get("_fields_template")
-        if template is None:
-            template = super().get_fields()
-            cls._fields_template = template
-        return copy.deepcopy(template)
+class FastRepresentation:
+    """Output serializers' representation, cheaper than DRF's for the common case (see below)."""
 
     @cached_property
     def _representation_plan(self) -> list[tuple[str, serializers.Field, str | None]]:
@@ -76,12 +63,11 @@ class OutputSerializer(serializers.ModelSerializer):
         # DRF's loop, minus its per-row generator and generic source walk for plain attributes: a
         # list response runs this once per row and field. Anything unusual takes DRF's own path.
         result = {}
+        read = operator.getitem if isinstance(instance, Mapping) else getattr
         for name, field, attribute in self._representation_plan:
             try:
-                value = (
-                    getattr(instance, attribute) if attribute is not None else field.get_attribute(instance)
-                )
-            except (AttributeError, ObjectDoesNotExist):
+                value = read(instance, attribute) if attribute is not None else field.get_attribute(instance)
+            except (AttributeError, KeyError, ObjectDoesNotExist):
                 try:
                     value = field.get_attribute(instance)
                 except SkipField:
@@ -91,6 +77,28 @@ class OutputSerializer(serializers.ModelSerializer):
             check = value.pk if isinstance(value, PKOnlyObject) else value
             result[name] = None if check is None else field.to_representation(value)
         return result
+
+
+class OutputSerializer(FastRepresentation, serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: IsoDateTimeField,
+    }
+
+    def get_fields(self):
+        # ModelSerializer introspects the model on every instance, which is most of the cost of a
+        # small response. Output fields depend only on the class: build them once, then copy them
+        # per instance, as DRF itself copies declared fields.
+        cls = type(self)
+        template = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_template = template
+        return copy.deepcopy(template)
+
+
+class PlainOutputSerializer(FastRepresentation, serializers.Serializer):
+    """An output that is not one model's fields (nested objects, composed responses)."""
 
 
 class StringListField(serializers.ListField):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
 from orderly.orders.models import Shipment, TrackingCheckpoint
 from tracking.models import TrackingPage
 
@@ -57,13 +57,13 @@ class PublicCheckpointOutput(OutputSerializer):
         ]
 
 
-class PublicBrandingOutput(serializers.Serializer):
+class PublicBrandingOutput(PlainOutputSerializer):
     primary_color = serializers.CharField()
     logo_url = serializers.CharField(allow_null=True)
     company_name = serializers.CharField(allow_null=True)
 
 
-class PublicTrackingOutput(serializers.Serializer):
+class PublicTrackingOutput(PlainOutputSerializer):
     shipment = PublicShipmentOutput()
     checkpoints = PublicCheckpointOutput(many=True)
     branding = PublicBrandingOutput()

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from orderly.api.fields import IsoDateTimeField
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
 from orderly.orders.models import (
     FulfillmentStatus,
     Order,
@@ -155,7 +155,7 @@ class CheckpointCreateInput(InputSerializer):
 # Outputs -------------------------------------------------------------------------------------
 
 
-class CustomerOutput(serializers.Serializer):
+class CustomerOutput(PlainOutputSerializer):
     name = serializers.CharField(source="customer_name", allow_null=True)
     email = serializers.CharField(source="customer_email", allow_null=True)
 
