@@ -131,8 +131,7 @@ def _floor(org) -> tuple[float, int]:
     import requests
     from django.utils import timezone
 
-    from webhooks import signing
-    from webhooks.delivery import USER_AGENT, webhook_signing_secrets
+    from webhooks.delivery import delivery_headers, webhook_signing_secrets
     from webhooks.models import WebhookDelivery
 
     rows = list(WebhookDelivery.objects.filter(webhook__organization=org).select_related("webhook"))
@@ -144,18 +143,7 @@ def _floor(org) -> tuple[float, int]:
         now = timezone.now()
         if webhook.pk not in secrets:
             secrets[webhook.pk] = webhook_signing_secrets(webhook, now)
-        headers = {
-            **signing.signature_headers(
-                secrets=secrets[webhook.pk],
-                body=delivery.body.encode(),
-                message_id=str(delivery.pk),
-                timestamp=int(now.timestamp()),
-            ),
-            "X-Orderly-Event": delivery.event_type,
-            "X-Orderly-Delivery": str(delivery.pk),
-            "User-Agent": USER_AGENT,
-            "Content-Type": "application/json",
-        }
+        headers = {**delivery_headers(delivery, secrets[webhook.pk], now), "Content-Type": "application/json"}
         response = session.post(webhook.url, data=delivery.body.encode(), headers=headers, timeout=10)
         response.raise_for_status()
     return time.perf_counter() - started, len(rows)

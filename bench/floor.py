@@ -13,39 +13,18 @@ from django.utils import timezone
 
 from embed.models import EmbedSession
 from orderly.accounts.models import ApiKey
+from orderly.orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
+from orderly.orders.api.serializers import ORDER_LIST_FIELDS
 from orderly.orders.models import Order, Shipment
 
-ORDER_FIELDS = (
-    "id",
-    "order_number",
-    "external_id",
-    "status",
-    "fulfillment_status",
-    "payment_status",
-    "customer_name",
-    "customer_email",
-    "totals",
-    "currency",
-    "ordered_at",
-    "bridge_id",
-    "created_at",
-    "updated_at",
-)
-CHECKPOINT_FIELDS = (
-    "id",
-    "status",
-    "status_detail",
-    "location",
-    "city",
-    "state",
-    "country",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "checkpoint_time",
-    "carrier_status_code",
-    "created_at",
-)
+# The product's own column lists, so the floor reads exactly what the product reads. The order's
+# `customer` is an object built from two columns.
+ORDER_FIELDS = [
+    column
+    for field in ORDER_LIST_FIELDS
+    for column in (("customer_name", "customer_email") if field == "customer" else (field,))
+]
+CHECKPOINT_FIELDS = [*PRODUCT_CHECKPOINT_FIELDS, "created_at"]
 
 
 def _digest(request) -> str:
@@ -86,29 +65,14 @@ def shipment(request, pk):
 
 
 def queue(request):
+    from actions.api.views import QUEUE_COLUMNS
     from actions.models import ActionRequest
 
     key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
     limit = min(int(request.GET.get("limit", 20)), 50)
     queryset = ActionRequest.objects.filter(organization_id=key.organization_id, status="pending")
     total = queryset.count()
-    rows = list(
-        queryset.order_by("created_at", "id").values(
-            "id",
-            "order_id",
-            "order__order_number",
-            "action_type",
-            "title",
-            "description",
-            "status",
-            "requested_changes",
-            "expires_at",
-            "created_at",
-            "end_user__external_id",
-            "end_user__name",
-            "end_user__email",
-        )[:limit]
-    )
+    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_COLUMNS)[:limit])
     return JsonResponse({"data": rows, "pagination": {"page": 1, "limit": limit, "total": total}})
 
 

@@ -190,7 +190,7 @@ def deliveries_send(delivery_ids) -> int:
         return len(deliveries)
     now = timezone.now()
     secrets = {d.webhook_id: webhook_signing_secrets(d.webhook, now) for d in sendable}
-    requests_ = [(d, _signed_headers(d, secrets[d.webhook_id], now)) for d in sendable]
+    requests_ = [(d, delivery_headers(d, secrets[d.webhook_id], now)) for d in sendable]
     workers = min(len(requests_), settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY)
     if workers == 1:
         results = [http_send(url=d.webhook.url, body=d.body, headers=h) for d, h in requests_]
@@ -203,7 +203,8 @@ def deliveries_send(delivery_ids) -> int:
     return len(deliveries)
 
 
-def _signed_headers(delivery: WebhookDelivery, secrets: list[str], now) -> dict:
+def delivery_headers(delivery: WebhookDelivery, secrets: list[str], now) -> dict:
+    """Every header of a delivery's POST but Content-Type (which `http_send` adds)."""
     return {
         **signing.signature_headers(
             secrets=secrets,
