@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 
 from actions import services
 from actions.models import ActionRequest, ActionStatus
-from orderly.api.errors import ApiError
+from orderly.errors import DomainError
 
 
 @admin.register(ActionRequest)
@@ -45,7 +45,7 @@ class ActionRequestAdmin(admin.ModelAdmin):
                     actor=request.user,
                 )
                 done += 1
-            except ApiError as error:
+            except DomainError as error:
                 refused.append(f"{action_request.title}: {error.message}")
         if done:
             self.message_user(request, f"{done} request(s) {status}.", messages.SUCCESS)

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ActionsConfig(AppConfig):
     name = "actions"
+
+    def ready(self):
+        from actions.selectors import overview_charts_actions, overview_stats_actions
+        from orderly.dashboard.overview import overview_charts_register, overview_stats_register
+
+        overview_stats_register(overview_stats_actions, order=10)
+        overview_charts_register(overview_charts_actions, order=20)

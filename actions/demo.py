@@ -2,7 +2,7 @@
 
 from actions.models import ActionRequest
 from actions.services import action_request_create
-from orderly.orders.models import Order
+from orders.models import Order
 
 DEMO_REQUESTS = [
     ("cancel", "Please cancel this order", "I ordered the wrong size.", {"reason": "wrong_item"}),

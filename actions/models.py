@@ -27,7 +27,7 @@ class ActionStatus(models.TextChoices):
 class ActionRequest(TimestampedModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="action_requests")
     end_user = models.ForeignKey(
-        "embed.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_requests"
+        "accounts.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="action_requests"
     )
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="action_requests")
     action_type = models.CharField(max_length=20, choices=ActionType.choices)

@@ -1,11 +1,13 @@
 """Reads of action requests: the end user's list, the org-wide queue, counts per status."""
 
 import datetime as dt
+import statistics
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from actions.models import ActionRequest, ActionStatus
+from orderly.dashboard.overview import daily_series
 
 QUEUE_ALL = "all"
 
@@ -67,3 +69,34 @@ def action_request_for_staff(*, organization, request_id):
         .filter(pk=request_id)
         .first()
     )
+
+
+def overview_stats_actions(*, organization) -> list[dict]:
+    """The review queue's numbers on the dashboard overview."""
+    now = timezone.now()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    requests = ActionRequest.objects.for_organization(organization)
+    resolved = requests.filter(resolved_at__isnull=False)
+    durations = [
+        (r - c).total_seconds() / 3600
+        for c, r in resolved.filter(resolved_at__gte=now - dt.timedelta(days=30)).values_list(
+            "created_at", "resolved_at"
+        )[:5000]
+    ]
+    return [
+        {"label": "Pending requests", "value": requests.filter(status=ActionStatus.PENDING).count()},
+        {"label": "Resolved today", "value": resolved.filter(resolved_at__gte=today).count()},
+        {
+            "label": "Median time to resolve (30 d)",
+            "value": f"{statistics.median(durations):.1f} h" if durations else "—",
+        },
+    ]
+
+
+def overview_charts_actions(*, organization) -> list[dict]:
+    return [
+        {
+            "title": "Requests resolved per day",
+            "series": daily_series(ActionRequest.objects.for_organization(organization), "resolved_at"),
+        }
+    ]

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import ActionRequest, ActionStatus, ActionType
-from orderly.api.errors import ApiError, ErrorCode, invalid_state, not_found
 from orderly.api.fields import iso_ms
 from orderly.bulk import bulk_insert
+from orderly.errors import DomainError, ErrorCode, invalid_state, not_found
 from orderly.events.services import event_build, event_record, events_record
-from orderly.orders.models import Order, OrderActivity
+from orders.models import Order, OrderActivity
 
 RESOLUTION_STATUSES = (ActionStatus.APPROVED, ActionStatus.DENIED)
 EXPIRY_BATCH_SIZE = 2000
@@ -197,7 +197,7 @@ def action_request_resolve(
 ) -> ActionRequest:
     """Approve or deny a pending request; `actor` is the staff user (or their id) who decided."""
     if status not in RESOLUTION_STATUSES:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.VALIDATION_ERROR, "Invalid input.", details={"status": ["Must be approved or denied."]}
         )
     actor_id = getattr(actor, "pk", actor)

@@ -12,9 +12,9 @@ from django.views.generic import TemplateView
 from actions import selectors, services
 from actions.forms import QueueFilterForm, ResolveForm
 from actions.models import ActionStatus, ActionType
-from embed.models import EndUser
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.accounts.models import EndUser
 from orderly.dashboard.access import StaffMixin
+from orderly.errors import DomainError, ErrorCode
 
 PAGE_SIZE = 25
 
@@ -157,7 +157,7 @@ class RequestResolveView(StaffMixin, View):
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-        except ApiError as error:
+        except DomainError as error:
             if error.code is ErrorCode.NOT_FOUND:
                 raise Http404("No such request.") from None
             current = selectors.action_request_for_staff(organization=self.organization, request_id=pk)

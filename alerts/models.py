@@ -11,7 +11,7 @@ class AlertRule(TimestampedModel):
         BOTH = "both"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alert_rules")
-    end_user = models.ForeignKey("embed.EndUser", on_delete=models.CASCADE, related_name="alert_rules")
+    end_user = models.ForeignKey("accounts.EndUser", on_delete=models.CASCADE, related_name="alert_rules")
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=500, blank=True, default="")
     event_type = models.CharField(max_length=100)
@@ -38,7 +38,7 @@ class AlertRule(TimestampedModel):
 class AlertNotification(TimestampedModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     end_user = models.ForeignKey(
-        "embed.EndUser", on_delete=models.CASCADE, related_name="alert_notifications"
+        "accounts.EndUser", on_delete=models.CASCADE, related_name="alert_notifications"
     )
     rule = models.ForeignKey(AlertRule, on_delete=models.SET_NULL, null=True, related_name="notifications")
     event_type = models.CharField(max_length=100)

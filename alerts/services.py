@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.errors import ApiError, ErrorCode, not_found
 from orderly.api.fields import iso_ms
 from orderly.crypto import encrypt_text
+from orderly.errors import DomainError, ErrorCode, not_found
 from webhooks import services as webhook_services
 from webhooks.models import Webhook
 
@@ -47,7 +47,7 @@ def alert_rule_create(*, end_user, data: dict) -> AlertRule:
         AlertRule.objects.select_for_update().filter(end_user=end_user).values_list("pk", flat=True)
     )
     if len(locked) >= MAX_RULES_PER_END_USER:
-        raise ApiError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_RULES_PER_END_USER} alert rules are allowed.")
+        raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_RULES_PER_END_USER} alert rules are allowed.")
     rule = AlertRule(organization_id=end_user.organization_id, end_user=end_user, **data)
     if rule.delivery_method != AlertRule.DeliveryMethod.IN_APP:
         rule.target = _target_for(rule.webhook_url, organization=end_user.organization, end_user=end_user)

@@ -7,12 +7,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from embed.models import EmbedConfig, EndUser
-from orderly.accounts.models import Organization
+from embed.models import EmbedConfig
+from orderly.accounts.models import EndUser, Organization
 from orderly.accounts.services import organization_create
 from orderly.api.tokens import PUBLISHABLE_PREFIX, token_generate
 from orderly.features import FEATURES
-from orderly.orders.models import Order, Shipment, TrackingCheckpoint
+from orders.models import Order, Shipment, TrackingCheckpoint
 
 SLUG = "bench"
 BATCH = 5000

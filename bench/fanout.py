@@ -70,8 +70,7 @@ def _start_workers(concurrency: int) -> subprocess.Popen:
 
 def _endpoints(count: int):
     """An organization whose `count` end users each subscribe one loopback endpoint to TOPIC."""
-    from embed.models import EndUser
-    from orderly.accounts.models import Organization
+    from orderly.accounts.models import EndUser, Organization
     from orderly.accounts.services import organization_create
     from webhooks.models import Webhook
     from webhooks.services import webhook_create

@@ -11,11 +11,10 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
 
-from embed.models import EmbedSession
-from orderly.accounts.models import ApiKey
-from orderly.orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
-from orderly.orders.api.serializers import ORDER_LIST_FIELDS
-from orderly.orders.models import Order, Shipment
+from orderly.accounts.models import ApiKey, EmbedSession
+from orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
+from orders.api.serializers import ORDER_LIST_FIELDS
+from orders.models import Order, Shipment
 
 # The product's own column lists, so the floor reads exactly what the product reads. The order's
 # `customer` is an object built from two columns.

@@ -6,16 +6,15 @@ import time
 from django.db import connection
 from django.utils import timezone
 
-from embed.models import EndUser
-from orderly.accounts.models import ApiKey
+from orderly.accounts.models import ApiKey, EndUser
 from orderly.accounts.services import api_key_create
 from orderly.api.tokens import SESSION_PREFIX, token_digest, token_generate
 from orderly.features import SESSION_SCOPES
-from orderly.orders.models import Shipment
+from orders.models import Shipment
 
 
 def _session_token(org, end_user) -> str:
-    from embed.models import EmbedSession
+    from orderly.accounts.models import EmbedSession
 
     token = token_generate(SESSION_PREFIX)
     EmbedSession.objects.create(

@@ -1,8 +1,9 @@
-"""Admin for embed models. Token digests, encrypted credentials and OAuth state are never shown."""
+"""Admin for the embed config, end users and sessions. Token digests are never shown."""
 
 from django.contrib import admin
 
-from embed.models import Bridge, EmbedConfig, EmbedSession, EndUser, OAuthState
+from embed.models import EmbedConfig
+from orderly.accounts.models import EmbedSession, EndUser
 
 
 @admin.register(EmbedConfig)
@@ -46,23 +47,3 @@ class EmbedSessionAdmin(admin.ModelAdmin):
 
         for session in queryset.filter(revoked_at__isnull=True):
             embed_session_revoke(organization=session.organization, session_id=session.pk)
-
-
-@admin.register(Bridge)
-class BridgeAdmin(admin.ModelAdmin):
-    list_display = ("name", "type", "status", "end_user", "organization", "last_sync_at", "created_at")
-    list_filter = ("type", "status", "organization")
-    search_fields = ("name", "end_user__external_id")
-    exclude = ("secret_config",)
-    readonly_fields = ("organization", "end_user", "type", "config")
-
-
-@admin.register(OAuthState)
-class OAuthStateAdmin(admin.ModelAdmin):
-    list_display = ("bridge", "shop", "expires_at", "used_at", "created_at")
-    search_fields = ("shop",)
-    exclude = ("digest",)
-    readonly_fields = ("bridge", "shop", "expires_at", "used_at")
-
-    def has_add_permission(self, request):
-        return False

@@ -1,7 +1,8 @@
 """Demo embed configuration and end users for `manage.py seed_demo` (idempotent)."""
 
-from embed.bridge_types import BRIDGE_TYPES
-from embed.models import EmbedConfig, EndUser
+from bridges.registry import BRIDGE_TYPES
+from embed.models import EmbedConfig
+from orderly.accounts.models import EndUser
 from orderly.api.tokens import PUBLISHABLE_PREFIX, token_generate
 from orderly.features import FEATURES
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from embed.bridge_types import BRIDGE_TYPES
+from bridges.registry import BRIDGE_TYPES
 from orderly.features import FEATURES
 
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from embed.models import EmbedConfig, EmbedSession, EndUser
+from embed.models import EmbedConfig
 from embed.selectors import embed_origins_invalidate
-from orderly.api.errors import ApiError, ErrorCode, not_found, validation_error
+from orderly.accounts.models import EmbedSession, EndUser
 from orderly.api.tokens import (
     PUBLISHABLE_PREFIX,
     SESSION_PREFIX,
@@ -16,6 +16,7 @@ from orderly.api.tokens import (
     token_generate,
     token_is_well_formed,
 )
+from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 from orderly.events.services import event_record
 from orderly.features import DEFAULT_SERVER_SESSION_SCOPES, auto_session_scopes
 
@@ -68,7 +69,7 @@ def embed_config_upsert(*, organization, changes: dict) -> EmbedConfig:
 def _active_config(organization) -> EmbedConfig:
     config = EmbedConfig.objects.filter(organization=organization).first()
     if config is None or not config.is_active:
-        raise ApiError(ErrorCode.EMBED_INACTIVE, "The embed configuration is missing or not active.")
+        raise DomainError(ErrorCode.EMBED_INACTIVE, "The embed configuration is missing or not active.")
     return config
 
 
@@ -185,11 +186,11 @@ def embed_session_create_auto(*, publishable_key: str, origin: str | None, exter
             EmbedConfig.objects.select_related("organization").filter(publishable_key=publishable_key).first()
         )
     if config is None:
-        raise ApiError(ErrorCode.UNAUTHENTICATED, "Unknown publishable key.")
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "Unknown publishable key.")
     if not config.is_active:
-        raise ApiError(ErrorCode.EMBED_INACTIVE, "The embed configuration is not active.")
+        raise DomainError(ErrorCode.EMBED_INACTIVE, "The embed configuration is not active.")
     if config.allowed_origins and origin not in config.allowed_origins:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.ORIGIN_NOT_ALLOWED,
             "This origin may not create sessions with this key.",
             details={"origin": origin},

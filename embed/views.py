@@ -13,12 +13,13 @@ from django.views.generic import FormView, TemplateView
 
 from embed.api.serializers import ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
-from embed.models import EmbedConfig, EndUser
+from embed.models import EmbedConfig
 from embed.services import embed_config_upsert
-from orderly.api.errors import ApiError
+from orderly.accounts.models import EndUser
 from orderly.dashboard.access import StaffMixin
+from orderly.errors import DomainError
 from orderly.events.models import Event
-from orderly.orders.models import Order
+from orders.models import Order
 
 PAGE_SIZE = 25
 
@@ -144,7 +145,7 @@ class EmbedConfigView(StaffMixin, FormView):
             return self.form_invalid(form)
         try:
             embed_config_upsert(organization=self.organization, changes=serializer.validated_data)
-        except ApiError as exc:
+        except DomainError as exc:
             for field, errors in exc.details.items():
                 form.add_error(field if field in form.fields else None, "; ".join(map(str, errors)))
             return self.form_invalid(form)

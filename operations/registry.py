@@ -6,7 +6,7 @@ Adding a type is one module in `operations/types/` decorated with `@register`; n
 from importlib import import_module
 from pkgutil import iter_modules
 
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.errors import DomainError, ErrorCode
 
 _types: dict = {}
 
@@ -29,7 +29,7 @@ def operation_type_get(name: str):
     _load()
     handler = _types.get(name)
     if handler is None:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.VALIDATION_ERROR,
             "Invalid input.",
             details={

@@ -1,6 +1,6 @@
 """Reads of operations: the ordered list every adapter (API, dashboard) serves."""
 
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.errors import DomainError, ErrorCode
 
 SORT_FIELDS = ("created_at", "updated_at", "executed_at", "type", "status")
 
@@ -14,6 +14,6 @@ def operation_list(*, queryset, sort: str | None = None, direction: str | None =
     if direction not in ("asc", "desc"):
         details["order"] = ["Must be asc or desc."]
     if details:
-        raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid input.", details=details)
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "Invalid input.", details=details)
     prefix = "-" if direction == "desc" else ""
     return queryset.order_by(f"{prefix}{sort}", f"{prefix}id")

@@ -13,10 +13,10 @@ from django.utils import timezone
 from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_get
 from operations.types.base import OperationFailed
-from orderly.api.errors import ApiError, ErrorCode, invalid_state, not_found
 from orderly.api.fields import iso_ms
+from orderly.errors import DomainError, ErrorCode, invalid_state, not_found
 from orderly.events.services import event_record
-from orderly.orders.models import Order
+from orders.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def operation_input_validate(*, type: str, data) -> dict:
         details = {
             f"input.{k}" if k != "non_field_errors" else "input": v for k, v in serializer.errors.items()
         }
-        raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid input.", details=details)
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "Invalid input.", details=details)
     return serializer.data  # JSON-ready (UUIDs as strings)
 
 
@@ -50,7 +50,7 @@ def operation_create(
         if order is None:
             raise not_found("Order")
     elif handler.requires_order:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.VALIDATION_ERROR, "Invalid input.", details={"order_id": [f"Required for {type}."]}
         )
     return Operation.objects.create(
@@ -129,7 +129,7 @@ def operation_run(*, operation_id) -> bool:
                 if handler.requires_order and order is None:
                     raise OperationFailed("The order of this operation no longer exists.")
                 output = handler.execute(operation, order)
-        except (OperationFailed, ApiError) as exc:
+        except (OperationFailed, DomainError) as exc:
             return _finish_failed(operation, str(getattr(exc, "message", exc)))
         except Exception as exc:  # a handler bug must still end the operation, not leave it executing
             logger.exception("Operation %s failed", operation.pk)
@@ -206,7 +206,7 @@ def operation_undo(*, organization, operation_id, actor_id=None) -> Operation:
         operation = _locked(organization, operation_id)
         handler = operation_type_get(operation.type)
         if not handler.undoable:
-            raise ApiError(ErrorCode.UNPROCESSABLE, f"A {operation.type} operation cannot be undone.")
+            raise DomainError(ErrorCode.UNPROCESSABLE, f"A {operation.type} operation cannot be undone.")
         if operation.status != OperationStatus.COMPLETED:
             raise invalid_state(
                 f"Only a completed operation can be undone; this one is {operation.status}.",
@@ -216,7 +216,7 @@ def operation_undo(*, organization, operation_id, actor_id=None) -> Operation:
         if operation.order_id is not None:
             order = Order.objects.select_for_update().filter(pk=operation.order_id).first()
         if handler.requires_order and order is None:
-            raise ApiError(ErrorCode.CONFLICT, "Cannot undo: the order no longer exists.")
+            raise DomainError(ErrorCode.CONFLICT, "Cannot undo: the order no longer exists.")
         handler.undo(operation, order)
         Operation.objects.filter(pk=operation.pk, status=OperationStatus.COMPLETED).update(
             status=OperationStatus.UNDONE,
@@ -305,7 +305,7 @@ def operation_from_action_request(event) -> Operation | None:
             actor_id=actor_id,
             action_request_id=request_id,
         )
-    except ApiError as exc:
+    except DomainError as exc:
         # The request was approved but carries no usable input: record the failure where staff look.
         operation = Operation.objects.create(
             organization=organization,

@@ -13,8 +13,8 @@ from operations import selectors, services
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_get, operation_type_names
-from orderly.api.errors import ApiError
 from orderly.dashboard.access import StaffMixin
+from orderly.errors import DomainError
 
 PAGE_SIZE = 25
 FILTERS = ("status", "type", "order_id")
@@ -68,7 +68,7 @@ class OperationUndoView(StaffMixin, View):
             raise Http404("Operation not found")
         try:
             services.operation_undo(organization=self.organization, operation_id=pk, actor_id=request.user.pk)
-        except ApiError as exc:
+        except DomainError as exc:
             messages.error(request, f"Undo refused: {exc.message}")
         else:
             messages.success(request, "The operation was undone.")

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -7,37 +5,31 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from orderly import health
 from orderly.api.routing import route
 
-# Each app's `api/urls.py` lists its routes relative to /api/v1/.
-API_MODULES = ["embed", "orderly.orders", "actions", "alerts", "webhooks", "tracking", "operations"]
+# Each app's `api/urls.py` lists its routes relative to /api/v1/. Named as strings, so the kernel
+# imports no app; a module missing here is an ImportError at start-up, not a silently absent route.
+API_MODULES = ["embed", "bridges", "orders", "actions", "alerts", "webhooks", "tracking", "operations"]
 # Each app's `urls.py` lists its dashboard pages, mounted under /dashboard/<prefix>/ in its namespace.
 DASHBOARD_MODULES = {
     "actions": "requests",
     "embed": "embed",
-    "orderly.orders": "orders",
+    "orders": "orders",
     "webhooks": "webhooks",
     "tracking": "tracking",
     "operations": "operations",
 }
 
 
-def _optional(module: str, attribute: str = "urlpatterns"):
-    try:
-        return getattr(import_module(module), attribute)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not (module + ".").startswith(exc.name + "."):
-            raise
-        return None
+def _patterns(module: str) -> list:
+    return include(f"{module}.api.urls")[0].urlpatterns
 
 
-api_v1 = [p for m in API_MODULES for p in (_optional(f"{m}.api.urls") or [])]
+api_v1 = [p for m in API_MODULES for p in _patterns(m)]
 # CONTRACT §2 aliases: /api/embed/…, /api/operations…, /api/v3/orders/{id}/action.
 api_alias = [p for p in api_v1 if str(p.pattern).startswith(("embed/", "operations"))]
 api_v3 = [p for p in api_v1 if str(p.pattern).startswith("orders/") and str(p.pattern).rstrip("/").endswith("/action")]
 
 dashboard = [path("", include("orderly.dashboard.urls"))]
-for module, prefix in DASHBOARD_MODULES.items():
-    if _optional(f"{module}.urls") is not None:
-        dashboard.append(path(f"{prefix}/", include(f"{module}.urls")))
+dashboard += [path(f"{prefix}/", include(f"{module}.urls")) for module, prefix in DASHBOARD_MODULES.items()]
 
 urlpatterns = [
     path("healthz", health.healthz),
@@ -49,6 +41,5 @@ urlpatterns = [
     path("api/", include(api_alias)),
     path("dashboard/", include(dashboard)),
     path("admin/", admin.site.urls),
+    path("", include("tracking.public_urls")),
 ]
-if _optional("tracking.public_urls") is not None:
-    urlpatterns.append(path("", include("tracking.public_urls")))

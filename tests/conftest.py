@@ -7,8 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from embed.models import EmbedSession
-from orderly.accounts.models import API_KEY_SCOPES
+from orderly.accounts.models import API_KEY_SCOPES, EmbedSession
 from orderly.accounts.services import api_key_create
 from orderly.api.tokens import SESSION_PREFIX, token_digest, token_generate
 from orderly.celery import app as celery_app

@@ -6,10 +6,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from embed.models import Bridge, EmbedConfig, EndUser
-from orderly.accounts.models import Membership, Organization
+from bridges.models import Bridge
+from embed.models import EmbedConfig
+from orderly.accounts.models import EndUser, Membership, Organization
 from orderly.api.tokens import PUBLISHABLE_PREFIX, token_generate
-from orderly.orders.models import Order, OrderActivity, Shipment, TrackingCheckpoint
+from orders.models import Order, OrderActivity, Shipment, TrackingCheckpoint
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ class TrackingPage(TimestampedModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tracking_pages")
     end_user = models.ForeignKey(
-        "embed.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="tracking_pages"
+        "accounts.EndUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="tracking_pages"
     )
     shipment = models.ForeignKey("orders.Shipment", on_delete=models.CASCADE, related_name="tracking_pages")
     token = models.CharField(max_length=64, unique=True, editable=False)

@@ -2,7 +2,7 @@
 
 import re
 
-from orderly.orders.models import ShipmentStatus
+from orders.models import ShipmentStatus
 
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_COLOR = "#4F46E5"

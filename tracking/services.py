@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from orderly.api.errors import ApiError, ErrorCode, not_found
+from orderly.errors import DomainError, ErrorCode, not_found
 from orderly.events.services import event_record
-from orderly.orders.models import Shipment
+from orders.models import Shipment
 from tracking.models import TrackingPage
 
 
@@ -80,7 +80,7 @@ def tracking_page_view(*, token: str) -> TrackingPage:
         raise not_found("Tracking page") from None
     expires_at = tracking_page_expires_at(page)
     if not page.is_active or (expires_at is not None and expires_at <= timezone.now()):
-        raise ApiError(ErrorCode.GONE, "This tracking page is no longer available.")
+        raise DomainError(ErrorCode.GONE, "This tracking page is no longer available.")
     # F() makes concurrent views add up exactly; no read-modify-write.
     TrackingPage.objects.filter(pk=page.pk).update(
         view_count=F("view_count") + 1, last_viewed_at=timezone.now()

@@ -6,8 +6,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from orderly.api.errors import ApiError, ErrorCode
 from orderly.dashboard.access import StaffMixin
+from orderly.errors import DomainError, ErrorCode
 from tracking import selectors, services
 from tracking.models import TrackingPage
 
@@ -16,7 +16,7 @@ from tracking.models import TrackingPage
 def tracking_page(request, token):
     try:
         page = services.tracking_page_view(token=token)
-    except ApiError as exc:
+    except DomainError as exc:
         gone = exc.code is ErrorCode.GONE
         response = render(request, "tracking/unavailable.html", {"gone": gone}, status=410 if gone else 404)
         patch_cache_control(response, public=True, max_age=60)

@@ -5,7 +5,10 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
 
     def ready(self):
+        from orderly.dashboard.overview import overview_stats_register
         from orderly.events.services import ALL_TOPICS, event_subscribe
+        from webhooks.selectors import overview_stats_webhooks
         from webhooks.services import deliveries_for_events
 
         event_subscribe(ALL_TOPICS, deliveries_for_events)
+        overview_stats_register(overview_stats_webhooks, order=50)

@@ -9,7 +9,7 @@ class Webhook(TimestampedModel):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhooks")
     end_user = models.ForeignKey(
-        "embed.EndUser", on_delete=models.CASCADE, null=True, blank=True, related_name="webhooks"
+        "accounts.EndUser", on_delete=models.CASCADE, null=True, blank=True, related_name="webhooks"
     )
     url = models.URLField(max_length=2000)
     description = models.CharField(max_length=200, blank=True, default="")

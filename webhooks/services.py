@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orderly.api.errors import ApiError, ErrorCode, not_found, validation_error
 from orderly.bulk import bulk_insert
 from orderly.crypto import encrypt_text
+from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 from orderly.events.services import event_record
 from webhooks import ssrf
 from webhooks.delivery import delivery_send, event_body
@@ -53,7 +53,7 @@ def webhook_create(
     # Lock the owner's endpoints so two concurrent creates cannot both pass the limit.
     existing = _owned(Webhook.objects.select_for_update(), organization=organization, end_user=end_user)
     if len(existing) >= limit:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.LIMIT_EXCEEDED, f"At most {limit} webhooks are allowed.", details={"limit": limit}
         )
     secret = secret or webhook_secret_generate()
@@ -241,7 +241,7 @@ def delivery_retry(*, webhook: Webhook, delivery_id) -> WebhookDelivery:
     if delivery is None:
         raise not_found("Delivery")
     if delivery.status == WebhookDelivery.Status.SENDING:
-        raise ApiError(ErrorCode.INVALID_STATE, "This delivery is being sent right now.")
+        raise DomainError(ErrorCode.INVALID_STATE, "This delivery is being sent right now.")
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
     )

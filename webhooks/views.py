@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from orderly.api.errors import ApiError
 from orderly.dashboard.access import StaffMixin
+from orderly.errors import DomainError
 from webhooks import services
 from webhooks.models import Webhook
 
@@ -55,7 +55,7 @@ class DeliveryResendView(_WebhookMixin, View):
         webhook = self.webhook(pk)
         try:
             delivery = services.delivery_retry(webhook=webhook, delivery_id=delivery_id)
-        except ApiError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(

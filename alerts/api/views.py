@@ -7,11 +7,11 @@ from rest_framework import status as http
 from alerts import services
 from alerts.api import serializers as s
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.errors import validation_error
 from orderly.api.pagination import paginate
 from orderly.api.permissions import Session
 from orderly.api.schema import paginated_with, unpaginated
 from orderly.api.views import ApiView, deleted, ok
+from orderly.errors import validation_error
 
 READ = Session("alerts:read", feature="smart_alerts")
 WRITE = Session("alerts:write", feature="smart_alerts")

@@ -5,8 +5,10 @@ from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
-from embed.bridge_types import BRIDGE_TYPES
-from embed.models import Bridge, EmbedConfig, EndUser
+from bridges.models import Bridge
+from bridges.registry import BRIDGE_TYPES
+from embed.models import EmbedConfig
+from orderly.accounts.models import EndUser
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES

@@ -1,6 +1,5 @@
-"""Embed API routes, relative to /api/v1/; bridges keep theirs in bridge_urls.py."""
+"""Embed API routes (config, sessions, end users, event log), relative to /api/v1/."""
 
-from embed.api import bridge_urls
 from embed.api import views as v
 from orderly.api.routing import route, routes
 
@@ -13,5 +12,4 @@ urlpatterns: list = routes(
     route("embed/users", v.EndUserListView.as_view(), name="embed-users"),
     route("embed/users/<uuid:pk>", v.EndUserDetailView.as_view(), name="embed-user"),
     route("embed/events", v.EventListView.as_view(), name="embed-events"),
-    bridge_urls.urlpatterns,
 )

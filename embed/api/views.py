@@ -5,16 +5,18 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework import status as http
 
+from bridges.models import Bridge
 from embed import services
 from embed.api import serializers as s
 from embed.filters import EventFilter
-from embed.models import Bridge, EmbedConfig, EndUser
-from orderly.api.errors import not_found, validation_error
+from embed.models import EmbedConfig
+from orderly.accounts.models import EndUser
 from orderly.api.fields import iso_ms
 from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey, Public
 from orderly.api.throttling import AutoSessionThrottle, PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
+from orderly.errors import not_found, validation_error
 from orderly.events.models import Event
 
 MANAGE = ApiKey("embed:manage")

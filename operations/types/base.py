@@ -2,10 +2,10 @@
 
 from rest_framework import serializers
 
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.errors import DomainError, ErrorCode
 from orderly.events.services import event_record
-from orderly.orders.models import Order, OrderActivity
-from orderly.orders.services import version_tag_generate
+from orders.models import Order, OrderActivity
+from orders.services import version_tag_generate
 
 
 class OperationFailed(Exception):
@@ -29,8 +29,8 @@ class OperationType:
         raise NotImplementedError
 
 
-def conflict(message: str) -> ApiError:
-    return ApiError(ErrorCode.CONFLICT, message)
+def conflict(message: str) -> DomainError:
+    return DomainError(ErrorCode.CONFLICT, message)
 
 
 def activity_record(

@@ -7,8 +7,8 @@ from rest_framework import serializers
 from operations.registry import register
 from operations.types.base import OperationFailed, OperationType, activity_record, conflict
 from orderly.api.serializers import InputSerializer
-from orderly.orders.models import Shipment, ShipmentStatus
-from orderly.orders.services import shipment_create
+from orders.models import Shipment, ShipmentStatus
+from orders.services import shipment_create
 
 # A shipment the carrier has not picked up yet can still be cancelled by an undo.
 CANCELLABLE = {ShipmentStatus.PENDING, ShipmentStatus.INFO_RECEIVED}

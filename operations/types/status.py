@@ -5,7 +5,7 @@ from rest_framework import serializers
 from operations.registry import register
 from operations.types.base import OperationFailed, OperationType, order_status_set, status_undo
 from orderly.api.serializers import InputSerializer
-from orderly.orders.models import OrderStatus
+from orders.models import OrderStatus
 
 FINAL = {OrderStatus.CANCELLED, OrderStatus.COMPLETED, OrderStatus.DELIVERED}
 

@@ -67,3 +67,54 @@ class ApiKey(TimestampedModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class EndUser(TimestampedModel):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="end_users")
+    external_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+
+    objects = scoped_queryset(end_user_path="pk")
+
+    class Meta:
+        db_table = "embed_enduser"  # moved from the embed app; the table keeps its name
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "external_id"], name="end_user_unique_external_id"),
+        ]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="end_user_org_created")]
+
+    def __str__(self):
+        return self.name or self.external_id
+
+
+class EmbedSession(TimestampedModel):
+    class Origin(models.TextChoices):
+        SERVER = "server"
+        AUTO = "auto"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="embed_sessions")
+    # Kept (revoked) when the end user is deleted, so the log still explains where a token went.
+    end_user = models.ForeignKey(EndUser, on_delete=models.SET_NULL, null=True, related_name="sessions")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(default=list)
+    allowed_bridge_types = models.JSONField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SERVER)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = scoped_queryset()
+
+    class Meta:
+        db_table = "embed_embedsession"  # moved from the embed app; the table keeps its name
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"session {self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.end_user_id is not None

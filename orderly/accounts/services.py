@@ -3,8 +3,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderly.accounts.models import API_KEY_SCOPES, ApiKey, Membership, Organization
-from orderly.api.errors import ApiError, ErrorCode
 from orderly.api.tokens import API_KEY_PREFIX, token_digest, token_display_prefix, token_generate
+from orderly.errors import DomainError, ErrorCode
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def organization_create(*, name: str, slug: str, admin_email: str, admin_passwor
 def api_key_validate_scopes(scopes) -> list[str]:
     unknown = [s for s in scopes if s not in API_KEY_SCOPES]
     if unknown or not scopes:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.VALIDATION_ERROR,
             "Invalid scopes.",
             details={"scopes": [f"Unknown scope: {s}" for s in unknown] or ["At least one scope is required."]},

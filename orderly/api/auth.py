@@ -71,7 +71,7 @@ def principal_for_api_key(token: str) -> Principal:
 
 
 def principal_for_session(token: str) -> Principal:
-    from embed.models import EmbedSession
+    from orderly.accounts.models import EmbedSession
 
     if not token_is_well_formed(token, SESSION_PREFIX):
         raise _invalid("Malformed session token.")

@@ -4,7 +4,7 @@ import math
 
 from rest_framework.response import Response
 
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.errors import DomainError, ErrorCode
 
 
 def _positive_int(request, name: str, default: int) -> int:
@@ -16,7 +16,7 @@ def _positive_int(request, name: str, default: int) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ApiError(
+        raise DomainError(
             ErrorCode.VALIDATION_ERROR, "Invalid pagination.", details={name: ["Must be an integer ≥ 1."]}
         )
     return value

@@ -7,7 +7,7 @@
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-from orderly.api.errors import ApiError, ErrorCode
+from orderly.errors import DomainError, ErrorCode
 
 
 class Requirement:
@@ -49,7 +49,7 @@ class _Credential(Requirement):
         self.check_extra(principal)
         missing = [s for s in self.scopes if s not in principal.scopes]
         if missing:
-            raise ApiError(
+            raise DomainError(
                 ErrorCode.INSUFFICIENT_SCOPE,
                 f"Missing scope: {', '.join(missing)}.",
                 details={"required": list(self.scopes), "missing": missing},
@@ -72,9 +72,9 @@ class Session(_Credential):
     def check_extra(self, principal) -> None:
         config = principal.embed_config
         if config is None or not config.is_active:
-            raise ApiError(ErrorCode.EMBED_INACTIVE, "The embed configuration is not active.")
+            raise DomainError(ErrorCode.EMBED_INACTIVE, "The embed configuration is not active.")
         if self.feature and not config.has_feature(self.feature):
-            raise ApiError(
+            raise DomainError(
                 ErrorCode.FEATURE_DISABLED,
                 f"The '{self.feature}' feature is not enabled.",
                 details={"feature": self.feature},

@@ -21,9 +21,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from drf_spectacular.utils import OpenApiResponse
 
-from orderly.api.errors import DEFAULT_STATUS, ErrorCode
 from orderly.api.permissions import ApiKey, Session, requirement_for
 from orderly.api.serializers import InputSerializer
+from orderly.errors import DEFAULT_STATUS, ErrorCode
 
 WIRE = "orderly_wire"  # the override key the markers below set on a response serializer
 JSON = "application/json"

@@ -6,7 +6,7 @@ from rest_framework import status as http
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orderly.api.errors import ApiError, ErrorCode, not_found
+from orderly.errors import DomainError, ErrorCode, not_found
 
 
 def ok(data, status: int = http.HTTP_200_OK, headers: dict | None = None) -> Response:
@@ -57,5 +57,5 @@ class ApiView(APIView):
         if not filterset.is_valid():
             wire_names = getattr(filterset, "wire_names", {})
             details = {wire_names.get(name, name): list(errors) for name, errors in filterset.errors.items()}
-            raise ApiError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=details)
+            raise DomainError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=details)
         return filterset.qs

@@ -8,7 +8,7 @@ from orderly.accounts.models import ApiKey
 from orderly.accounts.services import api_key_create, api_key_revoke
 from orderly.dashboard.access import StaffMixin
 from orderly.dashboard.forms import ApiKeyCreateForm
-from orderly.dashboard.selectors import overview_charts, overview_stats
+from orderly.dashboard.overview import overview_charts, overview_stats
 
 
 class OverviewView(StaffMixin, TemplateView):

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from actions import services
-from orderly.api.errors import ApiError
+from orderly.errors import DomainError
 from orderly.events.models import Event
-from orderly.orders.models import OrderActivity
+from orders.models import OrderActivity
 from tests.actions.factories import ActionRequestFactory
 from tests.factories import OrderFactory
 
@@ -149,7 +149,7 @@ def test_a_losing_transition_records_nothing(tenant):
     # given
     request = ActionRequestFactory(order=OrderFactory(end_user=tenant.end_user()), status="denied")
     # when
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.action_request_resolve(
             request_id=request.pk,
             organization=tenant.organization,
@@ -165,7 +165,7 @@ def test_a_losing_transition_records_nothing(tenant):
 
 def test_resolving_after_expires_at_but_before_the_job_is_409(tenant):
     request = ActionRequestFactory(order=OrderFactory(end_user=tenant.end_user()))
-    with time_machine.travel(request.expires_at + dt.timedelta(seconds=1)), pytest.raises(ApiError) as error:
+    with time_machine.travel(request.expires_at + dt.timedelta(seconds=1)), pytest.raises(DomainError) as error:
         services.action_request_resolve(
             request_id=request.pk,
             organization=tenant.organization,

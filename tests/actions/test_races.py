@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from actions import services
 from actions.models import ActionRequest
-from orderly.api.errors import ApiError
+from orderly.errors import DomainError
 from orderly.events.models import Event
 from tests.actions.factories import ActionRequestFactory
 from tests.concurrency import run_together
@@ -63,7 +63,7 @@ def test_resolve_racing_expiry_has_one_winner(tenant):
             assert isinstance(resolved, ActionRequest) and expired_count == 0
         else:
             assert final == "expired"
-            assert isinstance(resolved, ApiError) and resolved.status == 409
+            assert isinstance(resolved, DomainError) and resolved.status == 409
             assert expired_count == 1
         events = Event.objects.filter(resource_id=str(request.pk)).values_list("event_type", flat=True)
         expected = ["action_request.resolved"] if final == "approved" else ["action_request.expired"]
@@ -87,7 +87,7 @@ def test_withdraw_racing_resolve_has_one_winner(tenant):
     )
     # then
     winners = [r for r in results if isinstance(r, ActionRequest)]
-    losers = [r for r in results if isinstance(r, ApiError)]
+    losers = [r for r in results if isinstance(r, DomainError)]
     assert len(winners) == 1 and len(losers) == 1 and losers[0].status == 409
     assert ActionRequest.objects.get(pk=request.pk).status == winners[0].status
 

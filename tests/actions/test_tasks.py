@@ -11,7 +11,7 @@ from actions import services
 from actions.models import ActionRequest
 from actions.tasks import action_requests_expire
 from orderly.events.models import Event
-from orderly.orders.models import OrderActivity
+from orders.models import OrderActivity
 from tests.actions.factories import ActionRequestFactory
 from tests.factories import OrderFactory
 

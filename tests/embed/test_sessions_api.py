@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from embed.models import EmbedConfig, EmbedSession, EndUser
+from embed.models import EmbedConfig
+from orderly.accounts.models import EmbedSession, EndUser
 from orderly.events.models import Event
 from tests.conftest import bearer
 

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from embed.models import Bridge, EmbedSession, EndUser
+from bridges.models import Bridge
+from orderly.accounts.models import EmbedSession, EndUser
 from orderly.events.models import Event
 from tests.conftest import bearer
 from tests.factories import BridgeFactory, OrderFactory

@@ -9,7 +9,7 @@ from operations import services
 from operations.models import Operation
 from orderly.events.models import Event
 from orderly.events.services import event_record
-from orderly.orders.models import OrderActivity, Shipment
+from orders.models import OrderActivity, Shipment
 from tests.concurrency import run_together
 from tests.conftest import bearer, wait_for
 from tests.factories import BridgeFactory, OrderFactory, ShipmentFactory

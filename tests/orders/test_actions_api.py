@@ -3,7 +3,7 @@
 import pytest
 
 from orderly.events.models import Event
-from orderly.orders.models import OrderActivity
+from orders.models import OrderActivity
 from tests.conftest import bearer
 from tests.factories import OrderFactory
 

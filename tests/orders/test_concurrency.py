@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from orderly.orders.models import Shipment
-from orderly.orders.services import tracking_checkpoint_create
+from orders.models import Shipment
+from orders.services import tracking_checkpoint_create
 from tests.factories import OrderFactory, ShipmentFactory
 
 

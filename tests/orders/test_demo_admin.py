@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from orderly.orders import demo
-from orderly.orders.models import Order, Shipment, TrackingCheckpoint
+from orders import demo
+from orders.models import Order, Shipment, TrackingCheckpoint
 from tests.factories import CheckpointFactory, MembershipFactory, OrderActivityFactory
 
 pytestmark = pytest.mark.django_db

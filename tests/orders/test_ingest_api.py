@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from orderly.events.models import Event
-from orderly.orders.models import Order, OrderActivity, OrderIngest, Shipment, TrackingCheckpoint
-from orderly.orders.tasks import order_ingests_sweep
+from orders.models import Order, OrderActivity, OrderIngest, Shipment, TrackingCheckpoint
+from orders.tasks import order_ingests_sweep
 from tests.conftest import bearer
 from tests.factories import BridgeFactory, OrderFactory, ShipmentFactory
 
@@ -299,7 +299,7 @@ def test_sweep_processes_stale_ingests_once(tenant):
 
 def test_tag_waits_for_last_pending_change(tenant):
     # given: two changes queued for one order
-    from orderly.orders.services import order_ingest_process
+    from orders.services import order_ingest_process
 
     order = OrderFactory(end_user=tenant.end_user(), version_tag=None)
     first = OrderIngest.objects.create(organization=tenant.organization, order=order, kind="created")

@@ -3,7 +3,7 @@
 import pytest
 
 from orderly.events.models import Event
-from orderly.orders.models import Order, OrderIngest
+from orders.models import Order, OrderIngest
 from tests.conftest import bearer, wait_for
 
 

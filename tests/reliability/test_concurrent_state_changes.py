@@ -15,7 +15,7 @@ from actions.models import ActionRequest
 from operations import services as operations
 from operations.models import Operation
 from orderly.events.models import Event
-from orderly.orders.models import OrderActivity
+from orders.models import OrderActivity
 from tests.actions.factories import ActionRequestFactory
 from tests.concurrency import run_together
 from tests.conftest import bearer, wait_for

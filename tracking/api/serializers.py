@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
-from orderly.orders.models import Shipment, TrackingCheckpoint
+from orders.models import Shipment, TrackingCheckpoint
 from tracking.models import TrackingPage
 
 

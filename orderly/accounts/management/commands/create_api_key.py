@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orderly.accounts.models import Organization
 from orderly.accounts.services import api_key_create
-from orderly.api.errors import ApiError
+from orderly.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         scopes = [s.strip() for s in opts["scopes"].split(",") if s.strip()]
         try:
             key, token = api_key_create(organization=org, user=user, name=opts["name"], scopes=scopes)
-        except ApiError as exc:
+        except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.details}") from exc
         if opts["json"]:
             self.stdout.write(json.dumps({"id": str(key.id), "key": token, "scopes": key.scopes}))

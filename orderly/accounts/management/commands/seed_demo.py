@@ -16,7 +16,7 @@ from orderly.accounts.services import organization_create
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@orderly.local"
 DEMO_PASSWORD = "orderly-demo"
-DEMO_MODULES = ["embed", "orderly.orders", "actions", "alerts", "webhooks", "tracking", "operations"]
+DEMO_MODULES = ["embed", "orders", "actions", "alerts", "webhooks", "tracking", "operations"]
 
 
 class Command(BaseCommand):

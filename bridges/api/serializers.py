@@ -1,0 +1,98 @@
+"""Bridge request bodies and responses (seed: embed-api.txt, "Bridges")."""
+
+from rest_framework import serializers
+
+from bridges.models import Bridge
+from bridges.services import bridge_config_masked
+from orderly.api.serializers import InputSerializer, OutputSerializer
+
+
+class BridgeCreateInput(InputSerializer):
+    type = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=200)
+    config = serializers.DictField(child=serializers.JSONField())
+
+
+class BridgeUpdateInput(InputSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    status = serializers.ChoiceField(choices=Bridge.Status.choices, required=False)
+    config = serializers.DictField(child=serializers.JSONField(), required=False)
+
+
+class ShopifyOAuthStartInput(InputSerializer):
+    shopDomain = serializers.CharField(max_length=255)  # noqa: N815 — the wire's spelling
+    name = serializers.CharField(max_length=200, required=False)
+
+
+class ShopifyOAuthCallbackInput(serializers.Serializer):
+    """Query string of the redirect back from Shopify; extra parameters (hmac, host, timestamp) are Shopify's own."""
+
+    state = serializers.CharField(max_length=200)
+    code = serializers.CharField(max_length=500)
+    shop = serializers.CharField(max_length=255)
+
+
+class BridgeListOutput(OutputSerializer):
+    class Meta:
+        model = Bridge
+        fields = ["id", "name", "type", "status", "last_sync_at", "error_message", "created_at", "updated_at"]
+
+
+class BridgeOutput(OutputSerializer):
+    config = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bridge
+        fields = [
+            "id",
+            "organization_id",
+            "end_user_id",
+            "type",
+            "name",
+            "config",
+            "status",
+            "last_sync_at",
+            "error_message",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_config(self, bridge) -> dict:
+        return bridge_config_masked(bridge=bridge)
+
+
+class BridgeTestOutput(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class ShopifyOAuthStartOutput(serializers.Serializer):
+    bridgeId = serializers.UUIDField()  # noqa: N815
+    authUrl = serializers.URLField()  # noqa: N815
+
+
+class BridgeConfigFieldOutput(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    secret = serializers.BooleanField()
+
+
+class BridgeTypeOutput(serializers.Serializer):
+    """A registered bridge type (embed/bridge_types.py), as the seed's "List Bridge Types" shows it."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField()
+    category = serializers.CharField()
+    auth_methods = serializers.ListField(child=serializers.CharField())
+    config_fields = BridgeConfigFieldOutput(many=True)
+    webhook_support = serializers.BooleanField()
+    docs_url = serializers.CharField(allow_blank=True)
+
+
+class ShopifyOAuthCallbackOutput(serializers.Serializer):
+    bridgeId = serializers.UUIDField()  # noqa: N815
+    status = serializers.ChoiceField(choices=Bridge.Status.choices)

@@ -1,0 +1,21 @@
+"""Bridge routes (bridge types, bridges CRUD, test, Shopify OAuth), relative to /api/v1/."""
+
+from bridges.api import views
+from orderly.api.routing import route, routes
+
+urlpatterns: list = routes(
+    route("embed/bridge-types", views.BridgeTypeListView.as_view(), name="embed-bridge-types"),
+    route("embed/bridges", views.BridgeListView.as_view(), name="embed-bridges"),
+    route(
+        "embed/bridges/shopify/oauth/start",
+        views.ShopifyOAuthStartView.as_view(),
+        name="embed-shopify-oauth-start",
+    ),
+    route(
+        "embed/bridges/shopify/oauth/callback",
+        views.ShopifyOAuthCallbackView.as_view(),
+        name="embed-shopify-oauth-callback",
+    ),
+    route("embed/bridges/<uuid:pk>", views.BridgeDetailView.as_view(), name="embed-bridge"),
+    route("embed/bridges/<uuid:pk>/test", views.BridgeTestView.as_view(), name="embed-bridge-test"),
+)

@@ -1,0 +1,210 @@
+"""Bridge endpoints: thin adapters around bridges.services."""
+
+from django.shortcuts import render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status as http
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from bridges.api.serializers import (
+    BridgeCreateInput,
+    BridgeListOutput,
+    BridgeOutput,
+    BridgeTestOutput,
+    BridgeTypeOutput,
+    BridgeUpdateInput,
+    ShopifyOAuthCallbackInput,
+    ShopifyOAuthCallbackOutput,
+    ShopifyOAuthStartInput,
+    ShopifyOAuthStartOutput,
+)
+from bridges.models import Bridge
+from bridges.services import (
+    bridge_create,
+    bridge_delete,
+    bridge_shopify_oauth_complete,
+    bridge_shopify_oauth_start,
+    bridge_test_connection,
+    bridge_types_allowed,
+    bridge_update,
+)
+from orderly.api.pagination import paginate
+from orderly.api.permissions import Public, Session
+from orderly.api.schema import unenveloped, unpaginated
+from orderly.api.throttling import PublicThrottle
+from orderly.api.views import ApiView, deleted, ok
+from orderly.errors import DomainError, ErrorCode
+
+FEATURE = "bridges"
+
+
+class BridgeSessionMixin:
+    def session_context(self) -> dict:
+        principal = self.principal
+        return {
+            "organization": principal.organization,
+            "end_user": principal.end_user,
+            "embed_config": principal.embed_config,
+            "session_allowed_types": principal.allowed_bridge_types,
+        }
+
+
+class BridgeTypeListView(ApiView):
+    required = Session(feature=FEATURE)
+
+    @extend_schema(
+        operation_id="embed_bridge_types_list", responses={200: unpaginated(BridgeTypeOutput(many=True))}
+    )
+    def get(self, request):
+        types = bridge_types_allowed(
+            embed_config=self.principal.embed_config,
+            session_allowed_types=self.principal.allowed_bridge_types,
+        )
+        return ok(BridgeTypeOutput(types, many=True).data)
+
+
+class BridgeListView(BridgeSessionMixin, ApiView):
+    required = {
+        "GET": Session("bridges:read", feature=FEATURE),
+        "POST": Session("bridges:write", feature=FEATURE),
+    }
+
+    @extend_schema(operation_id="embed_bridges_list", responses={200: BridgeListOutput(many=True)})
+    def get(self, request):
+        return paginate(
+            request,
+            self.scoped(Bridge.objects).order_by("-created_at", "-id"),
+            BridgeListOutput,
+            max_limit=50,
+        )
+
+    @extend_schema(
+        operation_id="embed_bridges_create", request=BridgeCreateInput, responses={201: BridgeOutput}
+    )
+    def post(self, request):
+        data = self.validated(BridgeCreateInput)
+        bridge = bridge_create(
+            **self.session_context(), type=data["type"], name=data["name"], config=data["config"]
+        )
+        return ok(BridgeOutput(bridge).data, status=http.HTTP_201_CREATED)
+
+
+class BridgeDetailView(ApiView):
+    required = {
+        "GET": Session("bridges:read", feature=FEATURE),
+        "PATCH": Session("bridges:write", feature=FEATURE),
+        "DELETE": Session("bridges:write", feature=FEATURE),
+    }
+
+    def get_bridge(self, pk) -> Bridge:
+        return self.get_scoped_object(Bridge.objects, pk, "Bridge")
+
+    @extend_schema(operation_id="embed_bridges_retrieve", responses={200: BridgeOutput})
+    def get(self, request, pk):
+        return ok(BridgeOutput(self.get_bridge(pk)).data)
+
+    @extend_schema(
+        operation_id="embed_bridges_update", request=BridgeUpdateInput, responses={200: BridgeOutput}
+    )
+    def patch(self, request, pk):
+        bridge = self.get_bridge(pk)
+        data = self.validated(BridgeUpdateInput)
+        bridge = bridge_update(bridge=bridge, **data)
+        return ok(BridgeOutput(bridge).data)
+
+    @extend_schema(operation_id="embed_bridges_destroy")
+    def delete(self, request, pk):
+        bridge_delete(bridge=self.get_bridge(pk))
+        return deleted()
+
+
+class BridgeTestView(ApiView):
+    required = Session("bridges:read", feature=FEATURE)
+
+    @extend_schema(
+        operation_id="embed_bridges_test", request=None, responses={200: unenveloped(BridgeTestOutput)}
+    )
+    def post(self, request, pk):
+        bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
+        success, message = bridge_test_connection(bridge=bridge)
+        # The seed answers this one without the `data` wrapper.
+        return Response({"success": success, "message": message})
+
+
+class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):
+    required = Session("bridges:write", feature=FEATURE)
+
+    @extend_schema(request=ShopifyOAuthStartInput, responses={200: ShopifyOAuthStartOutput})
+    def post(self, request):
+        data = self.validated(ShopifyOAuthStartInput)
+        bridge, auth_url = bridge_shopify_oauth_start(
+            **self.session_context(), shop_domain=data["shopDomain"], name=data.get("name")
+        )
+        return ok({"bridgeId": str(bridge.pk), "authUrl": auth_url})
+
+
+class ShopifyOAuthCallbackView(ApiView):
+    """Where the bridge service sends the merchant's browser back; the `state` is the credential.
+
+    JSON by default; a browser (Accept: text/html) gets a small page that tells the embed which
+    opened the popup, by postMessage to the configured allowed origins.
+    """
+
+    required = Public()
+    authentication_classes: list = []
+    throttle_classes = [PublicThrottle]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str, required=True),
+            OpenApiParameter("code", str, required=True),
+            OpenApiParameter("shop", str, required=True),
+        ],
+        responses={
+            200: ShopifyOAuthCallbackOutput,
+            (200, "text/html"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="For a browser (Accept: text/html): a page that tells the embed.",
+            ),
+            403: OpenApiResponse(description="Bridges are not enabled for the organization."),
+            502: OpenApiResponse(description="The bridge service refused the code exchange."),
+        },
+    )
+    def get(self, request):
+        try:
+            data = self.validated(ShopifyOAuthCallbackInput, data=request.query_params)
+            bridge = bridge_shopify_oauth_complete(state=data["state"], code=data["code"], shop=data["shop"])
+        except (DomainError, ValidationError) as exc:
+            if wants_html(request):
+                return oauth_failure_page(request, exc)
+            raise
+        if wants_html(request):
+            return oauth_success_page(request, bridge)
+        return ok({"bridgeId": str(bridge.pk), "status": bridge.status})
+
+
+def oauth_success_page(request, bridge):
+    config = getattr(bridge.organization, "embed_config", None)  # reverse one-to-one: None when absent
+    context = {
+        "connected": True,
+        "bridge_name": bridge.name,
+        "notify": {"type": "orderly:bridge-connected", "bridgeId": str(bridge.pk), "status": bridge.status},
+        "origins": list(config.allowed_origins or []) if config is not None else [],
+    }
+    return render(request, "embed/oauth_done.html", context)
+
+
+def oauth_failure_page(request, exc):
+    if isinstance(exc, DomainError) and exc.code != ErrorCode.VALIDATION_ERROR:
+        message, status = exc.message, exc.status
+    else:
+        message, status = (
+            "This link is incomplete, has expired or was already used.",
+            http.HTTP_400_BAD_REQUEST,
+        )
+    return render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+
+
+def wants_html(request) -> bool:
+    return "text/html" in request.META.get("HTTP_ACCEPT", "")

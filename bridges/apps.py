@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BridgesConfig(AppConfig):
+    name = "bridges"
+    verbose_name = "Bridges"

@@ -1,0 +1,372 @@
+"""Ingest bodies (camelCase, CONTRACT §4) and the order/shipment shapes of the seeds (snake_case)."""
+
+from rest_framework import serializers
+
+from orderly.api.fields import IsoDateTimeField
+from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
+from orders.models import (
+    FulfillmentStatus,
+    Order,
+    OrderActivity,
+    OrderStatus,
+    PaymentStatus,
+    Shipment,
+    ShipmentStatus,
+    TrackingCheckpoint,
+)
+
+SHORT = {"required": False, "allow_null": True, "allow_blank": True}
+
+
+class CustomerInput(InputSerializer):
+    name = serializers.CharField(max_length=255, **SHORT)
+    email = serializers.EmailField(max_length=254, **SHORT)
+    phone = serializers.CharField(max_length=50, **SHORT)
+
+
+class LineItemInput(InputSerializer):
+    title = serializers.CharField(max_length=500)
+    sku = serializers.CharField(max_length=255, **SHORT)
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    price = serializers.FloatField(min_value=0, required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        return {k: v for k, v in super().to_internal_value(data).items() if v is not None}
+
+
+class TotalsInput(InputSerializer):
+    subtotal = serializers.FloatField(min_value=0, required=False)
+    tax = serializers.FloatField(min_value=0, required=False)
+    shipping = serializers.FloatField(min_value=0, required=False)
+    discount = serializers.FloatField(min_value=0, required=False)
+    total = serializers.FloatField(min_value=0, required=False)
+
+
+class AddressField(serializers.DictField):
+    """A flat address object: string values (address1, city, state, zip, country, …)."""
+
+    child = serializers.CharField(max_length=255, allow_blank=True, allow_null=True)
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if len(data) > 30:
+            raise serializers.ValidationError("At most 30 address fields.")
+        return data
+
+
+class OrderWriteInput(InputSerializer):
+    """PATCH body: every field optional; the end user and external id are fixed by the create."""
+
+    bridgeId = serializers.UUIDField(source="bridge_id", required=False, allow_null=True)
+    orderNumber = serializers.CharField(source="order_number", max_length=100, required=False)
+    poNumber = serializers.CharField(source="po_number", max_length=100, required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+    fulfillmentStatus = serializers.ChoiceField(
+        source="fulfillment_status", choices=FulfillmentStatus.choices, required=False
+    )
+    paymentStatus = serializers.ChoiceField(
+        source="payment_status", choices=PaymentStatus.choices, required=False
+    )
+    customer = CustomerInput(required=False, allow_null=True)
+    lineItems = serializers.ListField(
+        source="line_items", child=LineItemInput(), max_length=500, required=False
+    )
+    shippingAddress = AddressField(source="shipping_address", required=False, allow_null=True)
+    totals = TotalsInput(required=False)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=100, required=False)
+    notes = serializers.CharField(max_length=10_000, required=False, allow_null=True, allow_blank=True)
+    orderedAt = serializers.DateTimeField(source="ordered_at", required=False, allow_null=True)
+
+    def validate_currency(self, value):
+        return value.upper()
+
+
+class OrderCreateInput(OrderWriteInput):
+    endUserId = serializers.UUIDField(source="end_user_id", required=False)
+    externalUserId = serializers.CharField(source="external_user_id", max_length=255, required=False)
+    externalId = serializers.CharField(source="external_id", max_length=255)
+    orderNumber = serializers.CharField(source="order_number", max_length=100)
+
+    def validate(self, attrs):
+        if not attrs.get("end_user_id") and not attrs.get("external_user_id"):
+            raise serializers.ValidationError({"endUserId": ["endUserId or externalUserId is required."]})
+        return attrs
+
+
+class OrderActionInput(InputSerializer):
+    action = serializers.CharField(max_length=100)
+    versionTag = serializers.CharField(source="version_tag", max_length=100)
+    language = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
+    data = serializers.JSONField(required=False, allow_null=True)
+
+
+class WeightInput(InputSerializer):
+    value = serializers.FloatField(min_value=0)
+    unit = serializers.ChoiceField(choices=["lb", "oz", "kg", "g"])
+
+
+class DimensionsInput(InputSerializer):
+    length = serializers.FloatField(min_value=0)
+    width = serializers.FloatField(min_value=0)
+    height = serializers.FloatField(min_value=0)
+    unit = serializers.ChoiceField(choices=["in", "cm"])
+
+
+class ShipmentCreateInput(InputSerializer):
+    orderId = serializers.UUIDField(source="order_id")
+    externalId = serializers.CharField(source="external_id", max_length=255, required=False, allow_null=True)
+    trackingNumber = serializers.CharField(source="tracking_number", max_length=100)
+    carrier = serializers.CharField(max_length=50)
+    service = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False)
+    shipDate = serializers.DateField(source="ship_date", required=False, allow_null=True)
+    estimatedDelivery = serializers.DateField(source="estimated_delivery", required=False, allow_null=True)
+    weight = WeightInput(required=False, allow_null=True)
+    dimensions = DimensionsInput(required=False, allow_null=True)
+    shipFrom = AddressField(source="ship_from", required=False, allow_null=True)
+    shipTo = AddressField(source="ship_to", required=False, allow_null=True)
+
+    def validate_carrier(self, value):
+        return value.strip().lower()
+
+
+class CheckpointCreateInput(InputSerializer):
+    status = serializers.ChoiceField(choices=ShipmentStatus.choices)
+    statusDetail = serializers.CharField(
+        source="status_detail", max_length=500, required=False, allow_blank=True
+    )
+    location = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    state = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True)
+    postalCode = serializers.CharField(source="postal_code", max_length=20, required=False, allow_blank=True)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    checkpointTime = serializers.DateTimeField(source="checkpoint_time")
+    carrierStatusCode = serializers.CharField(
+        source="carrier_status_code", max_length=50, required=False, allow_blank=True
+    )
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+# Outputs -------------------------------------------------------------------------------------
+
+
+class CustomerOutput(PlainOutputSerializer):
+    name = serializers.CharField(source="customer_name", allow_null=True)
+    email = serializers.CharField(source="customer_email", allow_null=True)
+
+    def to_representation(self, instance):
+        return {k: v or None for k, v in super().to_representation(instance).items()}
+
+
+class CustomerWithPhoneOutput(CustomerOutput):
+    phone = serializers.CharField(source="customer_phone", allow_null=True)
+
+
+ORDER_LIST_FIELDS = [
+    "id",
+    "order_number",
+    "external_id",
+    "status",
+    "fulfillment_status",
+    "payment_status",
+    "customer",
+    "totals",
+    "currency",
+    "ordered_at",
+    "bridge_id",
+    "created_at",
+    "updated_at",
+]
+
+
+class EmbedOrderOutput(OutputSerializer):
+    """Data room list row, exactly the seed's fields."""
+
+    customer = CustomerOutput(source="*")
+
+    class Meta:
+        model = Order
+        fields = ORDER_LIST_FIELDS
+
+
+class ActivityOutput(OutputSerializer):
+    class Meta:
+        model = OrderActivity
+        fields = ["id", "activity_type", "title", "description", "actor_type", "metadata", "created_at"]
+
+
+class EmbedOrderDetailOutput(OutputSerializer):
+    customer = CustomerOutput(source="*")
+    activities = ActivityOutput(source="recent_activities", many=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "order_number",
+            "external_id",
+            "status",
+            "fulfillment_status",
+            "payment_status",
+            "customer",
+            "line_items",
+            "shipping_address",
+            "totals",
+            "currency",
+            "tags",
+            "notes",
+            "ordered_at",
+            "bridge_id",
+            "created_at",
+            "updated_at",
+            "activities",
+        ]
+
+
+class OrderOutput(OutputSerializer):
+    """The organization-wide view (API key): everything, including the version tag."""
+
+    customer = CustomerWithPhoneOutput(source="*")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "organization_id",
+            "end_user_id",
+            "bridge_id",
+            "order_number",
+            "external_id",
+            "po_number",
+            "status",
+            "fulfillment_status",
+            "payment_status",
+            "customer",
+            "line_items",
+            "shipping_address",
+            "totals",
+            "currency",
+            "tags",
+            "notes",
+            "ordered_at",
+            "version_tag",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrderActionOutput(serializers.Serializer):
+    """The order activity an accepted action recorded; the action's fields are in its metadata."""
+
+    id = serializers.UUIDField(read_only=True)
+    order_id = serializers.UUIDField(read_only=True)
+    action = serializers.CharField(source="metadata.action", read_only=True)
+    language = serializers.CharField(
+        source="metadata.language", read_only=True, default=None, allow_null=True
+    )
+    data = serializers.JSONField(source="metadata.data", read_only=True, default=None, allow_null=True)
+    created_at = IsoDateTimeField(read_only=True)
+
+
+CHECKPOINT_FIELDS = [
+    "id",
+    "status",
+    "status_detail",
+    "location",
+    "city",
+    "state",
+    "country",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "checkpoint_time",
+    "carrier_status_code",
+]
+
+
+class CheckpointOutput(OutputSerializer):
+    class Meta:
+        model = TrackingCheckpoint
+        fields = [*CHECKPOINT_FIELDS, "created_at"]
+
+
+class TrackingCheckpointOutput(OutputSerializer):
+    class Meta:
+        model = TrackingCheckpoint
+        fields = CHECKPOINT_FIELDS
+
+
+SHIPMENT_LIST_FIELDS = [
+    "id",
+    "external_id",
+    "tracking_number",
+    "carrier",
+    "service",
+    "status",
+    "ship_date",
+    "estimated_delivery",
+    "actual_delivery",
+    "weight",
+    "dimensions",
+    "bridge_id",
+    "created_at",
+    "updated_at",
+]
+
+
+class ShipmentListOutput(OutputSerializer):
+    class Meta:
+        model = Shipment
+        fields = SHIPMENT_LIST_FIELDS
+
+
+class ShipmentDetailOutput(OutputSerializer):
+    checkpoints = CheckpointOutput(many=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            *SHIPMENT_LIST_FIELDS[:-3],
+            "ship_from",
+            "ship_to",
+            *SHIPMENT_LIST_FIELDS[-3:],
+            "checkpoints",
+        ]
+
+
+class ShipmentCreatedOutput(OutputSerializer):
+    """The ingest API's answer: the detail shape plus the order it belongs to."""
+
+    class Meta:
+        model = Shipment
+        fields = [
+            *SHIPMENT_LIST_FIELDS[:1],
+            "order_id",
+            *SHIPMENT_LIST_FIELDS[1:-3],
+            "ship_from",
+            "ship_to",
+            *SHIPMENT_LIST_FIELDS[-3:],
+        ]
+
+
+class TrackingOutput(OutputSerializer):
+    checkpoints = TrackingCheckpointOutput(many=True)
+
+    class Meta:
+        model = Shipment
+        fields = [
+            "id",
+            "tracking_number",
+            "carrier",
+            "service",
+            "status",
+            "ship_date",
+            "estimated_delivery",
+            "actual_delivery",
+            "checkpoints",
+        ]

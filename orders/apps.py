@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    label = "orders"
+    verbose_name = "Orders and shipments"
+
+    def ready(self):
+        from orderly.dashboard.overview import overview_charts_register, overview_stats_register
+        from orders.selectors import overview_charts_orders, overview_stats_orders
+
+        overview_stats_register(overview_stats_orders, order=90)
+        overview_charts_register(overview_charts_orders, order=10)
