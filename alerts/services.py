@@ -1,20 +1,28 @@
 """Smart alerts: rules an end user sets on events, fired at most once per cooldown window."""
 
 import datetime as dt
-import json
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.fields import iso_ms
-from orderly.crypto import encrypt_text
 from orderly.errors import DomainError, ErrorCode, not_found
+from orderly.models import model_update
 from webhooks import services as webhook_services
-from webhooks.models import Webhook
 
 MAX_RULES_PER_END_USER = 20
+RULE_UPDATE_FIELDS = (
+    "name",
+    "description",
+    "event_type",
+    "condition",
+    "delivery_method",
+    "webhook_url",
+    "cooldown_minutes",
+    "is_active",
+)
+NOTIFICATION_UPDATE_FIELDS = ("is_read", "is_dismissed")
 
 
 def condition_matches(condition: dict, data: dict) -> bool:
@@ -29,15 +37,14 @@ def condition_matches(condition: dict, data: dict) -> bool:
     return True
 
 
-def _target_for(rule_url: str, *, organization, end_user) -> Webhook:
-    return Webhook.objects.create(
-        organization=organization,
-        end_user=end_user,
-        url=webhook_services.webhook_url_validate(rule_url),
-        events=[],
-        secret_encrypted=encrypt_text(webhook_services.webhook_secret_generate()),
-        for_alert_rule=True,
-        description="Alert rule target",
+def _target_sync(rule: AlertRule) -> None:
+    """Point the rule's webhook target at its URL, or remove it when the rule delivers in-app only."""
+    delivers_by_webhook = rule.delivery_method != AlertRule.DeliveryMethod.IN_APP
+    rule.target = webhook_services.alert_target_sync(
+        target=rule.target if rule.target_id else None,
+        organization=rule.organization,
+        end_user=rule.end_user,
+        url=rule.webhook_url if delivers_by_webhook else None,
     )
 
 
@@ -48,29 +55,35 @@ def alert_rule_create(*, end_user, data: dict) -> AlertRule:
     )
     if len(locked) >= MAX_RULES_PER_END_USER:
         raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_RULES_PER_END_USER} alert rules are allowed.")
+    _webhook_url_check(data)
     rule = AlertRule(organization_id=end_user.organization_id, end_user=end_user, **data)
-    if rule.delivery_method != AlertRule.DeliveryMethod.IN_APP:
-        rule.target = _target_for(rule.webhook_url, organization=end_user.organization, end_user=end_user)
+    _target_sync(rule)
     rule.save()
     return rule
 
 
 @transaction.atomic
 def alert_rule_update(*, rule: AlertRule, changes: dict) -> AlertRule:
-    for name, value in changes.items():
-        setattr(rule, name, value)
-    needs_target = rule.delivery_method != AlertRule.DeliveryMethod.IN_APP
-    if needs_target and (rule.target is None or rule.target.url != rule.webhook_url):
-        rule.target = _target_for(rule.webhook_url, organization=rule.organization, end_user=rule.end_user)
-    rule.save()
+    _webhook_url_check(changes)
+    model_update(rule, changes, RULE_UPDATE_FIELDS)
+    target_before = rule.target_id
+    _target_sync(rule)
+    if rule.target_id != target_before:
+        rule.save(update_fields=["target", "updated_at"])
     return rule
+
+
+def _webhook_url_check(data: dict) -> None:
+    """A rule's webhook URL is checked whenever it is given, in-app rules included (it may be used
+    later), and reported as the client spelled it."""
+    if data.get("webhook_url"):
+        webhook_services.webhook_url_validate(data["webhook_url"], field="webhookUrl")
 
 
 def alert_rule_delete(*, rule: AlertRule) -> None:
     target = rule.target
     rule.delete()
-    if target is not None:
-        target.delete()
+    webhook_services.alert_target_sync(target=target, organization=rule.organization, end_user=rule.end_user, url=None)
 
 
 def _describe(event) -> tuple[str, str]:
@@ -144,33 +157,27 @@ def _alerts_fire(event, rules) -> None:
                 message=message,
             )
         if rule.delivery_method != AlertRule.DeliveryMethod.IN_APP and rule.target_id:
-            body = json.dumps(
-                {
-                    "id": str(event.id),
-                    "topic": "alert.triggered",
-                    "createdAt": iso_ms(now),
-                    "data": {
-                        "rule_id": str(rule.pk),
-                        "rule_name": rule.name,
-                        "event_type": event.event_type,
-                        "title": title,
-                        "message": message,
-                        "event": event.data,
-                    },
+            webhook_services.delivery_enqueue(
+                webhook=rule.target,
+                event=event,
+                topic="alert.triggered",
+                created_at=now,
+                data={
+                    "rule_id": str(rule.pk),
+                    "rule_name": rule.name,
+                    "event_type": event.event_type,
+                    "title": title,
+                    "message": message,
+                    "event": event.data,
                 },
-                separators=(",", ":"),
-                default=str,
             )
-            webhook_services.delivery_enqueue(webhook=rule.target, event=event, body=body)
 
 
 def notification_update(*, end_user, notification_id, changes: dict) -> AlertNotification:
     notification = AlertNotification.objects.for_end_user(end_user).filter(pk=notification_id).first()
     if notification is None:
         raise not_found("Notification")
-    for name, value in changes.items():
-        setattr(notification, name, value)
-    notification.save()
+    model_update(notification, changes, NOTIFICATION_UPDATE_FIELDS)
     return notification
 
 

@@ -19,6 +19,7 @@ from orderly.api.tokens import (
 from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 from orderly.events.services import event_record
 from orderly.features import DEFAULT_SERVER_SESSION_SCOPES, auto_session_scopes
+from orderly.models import model_update
 
 CONFIG_FIELDS = (
     "slug",
@@ -30,6 +31,7 @@ CONFIG_FIELDS = (
     "enabled_features",
     "is_active",
 )
+PROFILE_FIELDS = ("name", "email", "metadata")
 
 
 # Configuration ----------------------------------------------------------------------------------
@@ -40,19 +42,21 @@ def embed_config_upsert(*, organization, changes: dict) -> EmbedConfig:
     """Create the organization's config (with a new publishable key) or apply `changes` to it."""
     config = EmbedConfig.objects.select_for_update().filter(organization=organization).first()
     created = config is None
-    if created:
-        if not changes.get("slug"):
-            raise validation_error("slug", "This field is required when creating the embed configuration.")
-        config = EmbedConfig(organization=organization, publishable_key=token_generate(PUBLISHABLE_PREFIX))
-    changed = [name for name in CONFIG_FIELDS if name in changes and getattr(config, name) != changes[name]]
-    for name in CONFIG_FIELDS:
-        if name in changes:
-            setattr(config, name, changes[name])
-    if "slug" in changes and EmbedConfig.objects.filter(slug=changes["slug"]).exclude(pk=config.pk).exists():
+    if created and not changes.get("slug"):
+        raise validation_error("slug", "This field is required when creating the embed configuration.")
+    slug = changes.get("slug")
+    if slug and EmbedConfig.objects.filter(slug=slug).exclude(organization=organization).exists():
         raise validation_error("slug", "This slug is already taken.")
     try:
         with transaction.atomic():
-            config.save()
+            if created:
+                given = {name: changes[name] for name in CONFIG_FIELDS if name in changes}
+                config = EmbedConfig.objects.create(
+                    organization=organization, publishable_key=token_generate(PUBLISHABLE_PREFIX), **given
+                )
+                changed = list(given)
+            else:
+                changed = model_update(config, changes, CONFIG_FIELDS)
     except IntegrityError:
         raise validation_error("slug", "This slug is already taken.") from None
     event_record(
@@ -91,11 +95,7 @@ def end_user_upsert(*, organization, external_id: str, profile: dict) -> tuple[E
             metadata={"external_id": external_id},
         )
     else:
-        updates = {k: v for k, v in profile.items() if getattr(end_user, k) != v}
-        if updates:
-            for name, value in updates.items():
-                setattr(end_user, name, value)
-            end_user.save(update_fields=[*updates, "updated_at"])
+        model_update(end_user, profile, PROFILE_FIELDS)
     return end_user, created
 
 

@@ -44,3 +44,18 @@ def scoped_queryset(*, organization_path: str = "organization", end_user_path: s
         {"organization_path": organization_path, "end_user_path": end_user_path},
     )
     return qs_class.as_manager()
+
+
+def model_update(instance: models.Model, data: dict, fields) -> list[str]:
+    """Set those of `fields` that `data` holds and that differ, and save only them.
+
+    The one update loop for services applying validated input: returns the names that changed
+    (an empty list saves nothing), and writes `updated_at` along with them when the model has it.
+    """
+    changed = [name for name in fields if name in data and getattr(instance, name) != data[name]]
+    for name in changed:
+        setattr(instance, name, data[name])
+    if changed:
+        has_updated_at = any(f.name == "updated_at" for f in instance._meta.concrete_fields)
+        instance.save(update_fields=[*changed, "updated_at"] if has_updated_at else changed)
+    return changed

@@ -28,17 +28,17 @@ EXCERPT_BYTES = 4096
 USER_AGENT = f"Orderly-Webhooks/{orderly.__version__}"
 
 
-def event_body(event) -> str:
+def delivery_body(*, event_id, topic: str, created_at, data: dict) -> str:
+    """CONTRACT §6's body, `{"id", "topic", "createdAt", "data"}`, as the exact bytes that are signed."""
     return json.dumps(
-        {
-            "id": str(event.id),
-            "topic": event.event_type,
-            "createdAt": iso_ms(event.created_at),
-            "data": event.data,
-        },
+        {"id": str(event_id), "topic": topic, "createdAt": iso_ms(created_at), "data": data},
         separators=(",", ":"),
         default=str,
     )
+
+
+def event_body(event) -> str:
+    return delivery_body(event_id=event.id, topic=event.event_type, created_at=event.created_at, data=event.data)
 
 
 def webhook_signing_secrets(webhook: Webhook, now) -> list[str]:

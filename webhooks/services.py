@@ -13,8 +13,9 @@ from orderly.bulk import bulk_insert
 from orderly.crypto import encrypt_text
 from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 from orderly.events.services import event_record
+from orderly.models import model_update
 from webhooks import ssrf
-from webhooks.delivery import delivery_send, event_body
+from webhooks.delivery import delivery_body, delivery_send, event_body
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS, TEST_TOPIC
 
@@ -23,11 +24,12 @@ def webhook_secret_generate() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def webhook_url_validate(url: str) -> str:
+def webhook_url_validate(url: str, *, field: str = "url") -> str:
+    """`url` if deliveries may go there; else a validation error keyed `field` (as the client spelled it)."""
     try:
         ssrf.url_check(url)
     except ssrf.UnsafeUrl as exc:
-        raise validation_error("url", str(exc)) from None
+        raise validation_error(field, str(exc)) from None
     return url
 
 
@@ -76,25 +78,50 @@ def webhook_create(
     return webhook, secret
 
 
+WEBHOOK_UPDATE_FIELDS = ("url", "description", "events", "is_active")
+
+
 @transaction.atomic
 def webhook_update(*, webhook: Webhook, changes: dict) -> Webhook:
-    if "url" in changes:
-        webhook.url = webhook_url_validate(changes["url"])
-    if "description" in changes:
-        webhook.description = changes["description"] or ""
-    if "events" in changes:
-        webhook.events = list(changes["events"])
-    if "is_active" in changes:
-        if changes["is_active"] and not webhook.is_active:
-            # Re-enabling gives the endpoint a clean slate.
-            webhook.consecutive_failures, webhook.failing_since, webhook.disabled_reason = 0, None, None
-        webhook.is_active = changes["is_active"]
-    webhook.save()
+    data = dict(changes)
+    if "url" in data:
+        data["url"] = webhook_url_validate(data["url"])
+    if "description" in data:
+        data["description"] = data["description"] or ""
+    if "events" in data:
+        data["events"] = list(data["events"])
+    if data.get("is_active") is True:
+        # The seed: "Re-enabling a webhook (isActive: true) resets the failure counter", whether or
+        # not the endpoint had been disabled.
+        data.update(consecutive_failures=0, failing_since=None, disabled_reason=None)
+    model_update(webhook, data, (*WEBHOOK_UPDATE_FIELDS, "consecutive_failures", "failing_since", "disabled_reason"))
     return webhook
 
 
 def webhook_delete(*, webhook: Webhook) -> None:
     webhook.delete()
+
+
+def alert_target_sync(*, target: Webhook | None, organization, end_user, url: str | None) -> Webhook | None:
+    """The hidden endpoint an alert rule delivers through, made to match `url`: created the first
+    time, re-pointed when the URL changes (one target per rule, never a new one per change), and
+    deleted when the rule no longer delivers by webhook (`url` None)."""
+    if url is None:
+        if target is not None:
+            target.delete()
+        return None
+    if target is None:
+        return Webhook.objects.create(
+            organization=organization,
+            end_user=end_user,
+            url=url,
+            events=[],
+            secret_encrypted=encrypt_text(webhook_secret_generate()),
+            for_alert_rule=True,
+            description="Alert rule target",
+        )
+    model_update(target, {"url": url}, ("url",))
+    return target
 
 
 @transaction.atomic
@@ -178,8 +205,9 @@ def deliveries_for_events(events) -> None:
         transaction.on_commit(lambda: _enqueue(ids))
 
 
-def delivery_enqueue(*, webhook: Webhook, event, body: str) -> WebhookDelivery:
-    """One delivery of `body` to `webhook`, sent after commit (used by alert rules)."""
+def delivery_enqueue(*, webhook: Webhook, event, topic: str, data: dict, created_at) -> WebhookDelivery:
+    """One delivery of `topic` with `data` about `event` to `webhook`, sent after commit (alert rules)."""
+    body = delivery_body(event_id=event.id, topic=topic, created_at=created_at, data=data)
     delivery = WebhookDelivery.objects.create(
         webhook=webhook, event=event, event_type=event.event_type, body=body, next_attempt_at=timezone.now()
     )

@@ -62,7 +62,7 @@ def test_create_rule_with_defaults(client, owner):
         ({"deliveryMethod": "sms"}, "deliveryMethod"),
         ({"deliveryMethod": "webhook"}, "webhookUrl"),
         ({"eventType": "nope"}, "eventType"),
-        ({"deliveryMethod": "both", "webhookUrl": "http://169.254.169.254/"}, "url"),
+        ({"deliveryMethod": "both", "webhookUrl": "http://169.254.169.254/"}, "webhookUrl"),
     ],
 )
 def test_rule_validation(client, owner, body, field):
@@ -159,3 +159,36 @@ def test_cooldown_holds_under_concurrent_events(tenant, owner):
     for thread in threads:
         thread.join()
     assert AlertNotification.objects.count() == 1
+
+
+def test_an_in_app_rule_s_webhook_url_is_validated_too(client, owner):
+    # given an in-app rule with a link-local webhook URL (it could be switched to webhook later)
+    response = _rule(client, owner, deliveryMethod="in_app", webhookUrl="http://169.254.169.254/")
+    # then it is refused, keyed as the client spelled the field, and nothing is stored
+    assert response.status_code == 400
+    assert list(response.json()["error"]["details"]) == ["webhookUrl"]
+    assert not AlertRule.objects.exists()
+
+
+def test_changing_a_rule_s_webhook_url_keeps_one_target_and_deleting_the_rule_removes_it(client, owner):
+    from webhooks.models import Webhook
+
+    # given a webhook-delivered rule
+    rule_id = _rule(client, owner, deliveryMethod="webhook", webhookUrl="http://127.0.0.1:9/a").json()["data"]["id"]
+    # when its URL changes five times
+    for n in range(5):
+        response = client.patch(
+            f"{RULES}/{rule_id}", {"webhookUrl": f"http://127.0.0.1:9/b{n}"}, format="json", **bearer(owner["token"])
+        )
+        assert response.status_code == 200
+    # then there is one hidden target, pointing at the last URL
+    targets = Webhook.objects.filter(end_user=owner["end_user"], for_alert_rule=True)
+    assert [t.url for t in targets] == ["http://127.0.0.1:9/b4"]
+    # when the rule turns in-app, the target goes; when turned back, one comes again
+    client.patch(f"{RULES}/{rule_id}", {"deliveryMethod": "in_app"}, format="json", **bearer(owner["token"]))
+    assert not Webhook.objects.filter(for_alert_rule=True).exists()
+    client.patch(f"{RULES}/{rule_id}", {"deliveryMethod": "both"}, format="json", **bearer(owner["token"]))
+    assert Webhook.objects.filter(for_alert_rule=True).count() == 1
+    # when the rule is deleted, no target survives
+    assert client.delete(f"{RULES}/{rule_id}", **bearer(owner["token"])).status_code == 200
+    assert not Webhook.objects.filter(for_alert_rule=True).exists()

@@ -440,3 +440,15 @@ def test_one_batch_records_each_outcome_and_sends_in_parallel(tenant, threaded_h
     assert peak[0] == 2 and elapsed < 0.55  # the two slow endpoints were called at once
     # and a second run of the same message sends nothing again
     assert deliveries_send(ids) == 0
+
+
+def test_is_active_true_resets_the_failure_counter_of_an_active_endpoint(client, owner):
+    # given an active endpoint that has failed twice (not yet disabled)
+    webhook_id = _create(client, owner, "http://127.0.0.1:9/hook").json()["data"]["id"]
+    Webhook.objects.filter(pk=webhook_id).update(consecutive_failures=2, failing_since=timezone.now())
+    # when the client sends isActive: true (seed: "Re-enabling a webhook resets the failure counter")
+    response = client.patch(f"{HOOKS}/{webhook_id}", {"isActive": True}, format="json", **bearer(owner["token"]))
+    # then the counter is back at zero
+    assert response.status_code == 200
+    assert response.json()["data"]["consecutive_failures"] == 0
+    assert Webhook.objects.get(pk=webhook_id).failing_since is None
