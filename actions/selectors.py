@@ -13,7 +13,7 @@ QUEUE_ALL = "all"
 
 
 def action_requests_for_end_user(*, end_user, status: str | None = None):
-    qs = ActionRequest.objects.for_end_user(end_user)
+    qs = ActionRequest.objects.for_end_user(end_user).select_related("resolved_by__membership")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
@@ -30,7 +30,7 @@ def action_request_queue(
 ):
     """The review queue, oldest first, with what the queue shows joined in one query."""
     qs = ActionRequest.objects.for_organization(organization).select_related(
-        "end_user", "order", "resolved_by"
+        "end_user", "order", "resolved_by__membership"
     )
     if status and status != QUEUE_ALL:
         qs = qs.filter(status=status)
@@ -65,7 +65,7 @@ def action_request_status_counts(*, organization) -> dict[str, int]:
 def action_request_for_staff(*, organization, request_id):
     return (
         ActionRequest.objects.for_organization(organization)
-        .select_related("end_user", "order", "resolved_by")
+        .select_related("end_user", "order", "resolved_by__membership")
         .filter(pk=request_id)
         .first()
     )

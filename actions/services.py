@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import ActionRequest, ActionStatus, ActionType
+from orderly.accounts.services import staff_public_id
 from orderly.api.fields import iso_ms
 from orderly.bulk import bulk_insert
 from orderly.errors import DomainError, ErrorCode, invalid_state, not_found
-from orderly.events.services import event_build, event_record, events_record
+from orderly.events.services import events_record
 from orders.models import Order, OrderActivity
+from orders.services import order_activity_build, order_event_build
 
 RESOLUTION_STATUSES = (ActionStatus.APPROVED, ActionStatus.DENIED)
 EXPIRY_BATCH_SIZE = 2000
@@ -48,7 +50,7 @@ def action_request_event_data(action_request: ActionRequest) -> dict:
         "description": action_request.description,
         "requested_changes": action_request.requested_changes,
         "resolution_note": action_request.resolution_note,
-        "resolved_by": action_request.resolved_by_id,
+        "resolved_by": staff_public_id(user_id=action_request.resolved_by_id),
         "resolved_at": iso_ms(action_request.resolved_at),
         "expires_at": iso_ms(action_request.expires_at),
         "created_at": iso_ms(action_request.created_at),
@@ -77,14 +79,22 @@ def _record(
     action_request: ActionRequest, *, topic: str, activity_title: str, actor_type: str, actor_id=""
 ) -> None:
     """One domain event (plus the seed's cancellation topic) and one activity on the order."""
-    event_record(
-        organization=action_request.organization,
-        event_type=topic,
-        end_user_id=action_request.end_user_id,
-        resource_type="action_request",
-        resource_id=action_request.pk,
-        data=action_request_event_data(action_request),
-    )
+    events_record(_events(action_request, topic=topic))
+    _activity(action_request, activity_title, actor_type, actor_id).save(force_insert=True)
+
+
+def _events(action_request: ActionRequest, *, topic: str) -> list:
+    """The request's event, and the seed's cancellation topic where one applies, about its order."""
+    order = action_request.order
+    events = [
+        order_event_build(
+            subject=order,
+            event_type=topic,
+            resource_type="action_request",
+            resource_id=action_request.pk,
+            data=action_request_event_data(action_request),
+        )
+    ]
     if action_request.action_type == ActionType.CANCEL:
         if topic == "action_request.created":
             cancellation_topic = "order.cancellationrequest.created"
@@ -93,28 +103,24 @@ def _record(
         else:
             cancellation_topic = None  # expired/withdrawn have no seed status
         if cancellation_topic:
-            event_record(
-                organization=action_request.organization,
-                event_type=cancellation_topic,
-                end_user_id=action_request.end_user_id,
-                resource_type="order",
-                resource_id=action_request.order_id,
-                data=cancellation_request_payload(action_request),
+            events.append(
+                order_event_build(
+                    subject=order, event_type=cancellation_topic, data=cancellation_request_payload(action_request)
+                )
             )
-    OrderActivity.objects.create(**_activity_fields(action_request, activity_title, actor_type, actor_id))
+    return events
 
 
-def _activity_fields(action_request: ActionRequest, title: str, actor_type: str, actor_id="") -> dict:
-    return {
-        "organization_id": action_request.organization_id,
-        "order_id": action_request.order_id,
-        "activity_type": "action_request",
-        "title": title,
-        "description": action_request.resolution_note or action_request.description or "",
-        "actor_type": actor_type,
-        "actor_id": str(actor_id or ""),
-        "metadata": {"action_request_id": str(action_request.pk), "status": action_request.status},
-    }
+def _activity(action_request: ActionRequest, title: str, actor_type: str, actor_id=""):
+    return order_activity_build(
+        order=action_request.order,
+        activity_type="action_request",
+        title=title,
+        description=action_request.resolution_note or action_request.description or "",
+        actor_type=actor_type,
+        actor_id=actor_id,
+        metadata={"action_request_id": str(action_request.pk), "status": action_request.status},
+    )
 
 
 def action_request_create(
@@ -162,7 +168,7 @@ def _transition(
     changed = queryset.filter(pk=request_id, status=ActionStatus.PENDING, expires_at__gt=now).update(
         status=to_status, updated_at=now, **fields
     )
-    current = queryset.select_related("order", "organization", "resolved_by").filter(pk=request_id).first()
+    current = queryset.select_related("order", "organization", "resolved_by__membership").filter(pk=request_id).first()
     if current is None:
         raise not_found(what)
     if not changed:
@@ -245,31 +251,19 @@ def action_requests_expire(*, now=None, batch_size: int = EXPIRY_BATCH_SIZE) -> 
                 status=ActionStatus.EXPIRED, updated_at=now
             )
             expired = list(
-                ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now)
+                ActionRequest.objects.filter(
+                    pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now
+                ).select_related("order")
             )
-            events_record(
-                [
-                    event_build(
-                        organization_id=r.organization_id,
-                        event_type="action_request.expired",
-                        end_user_id=r.end_user_id,
-                        resource_type="action_request",
-                        resource_id=r.pk,
-                        data=action_request_event_data(r),
-                    )
-                    for r in expired
-                ]
-            )
+            events_record([event for r in expired for event in _events(r, topic="action_request.expired")])
             bulk_insert(
-                [
-                    OrderActivity(
-                        **_activity_fields(
-                            r, f"{_type_label(r)} request expired", OrderActivity.ActorType.SYSTEM
-                        )
-                    )
-                    for r in expired
-                ]
+                [_activity(r, f"{_type_label(r)} request expired", OrderActivity.ActorType.SYSTEM) for r in expired]
             )
             total += len(expired)
         if len(ids) < batch_size:
             return total
+
+
+def action_request_operation_link(*, request_id, operation_id) -> None:
+    """Record which operation an approval started, so the request and the queue can show its outcome."""
+    ActionRequest.objects.filter(pk=request_id).update(operation_id=operation_id)

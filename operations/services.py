@@ -6,17 +6,19 @@ pending → executing (execute) → completed | failed (the task);  pending → 
 import datetime as dt
 import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from actions.services import action_request_operation_link
 from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_get
 from operations.types.base import OperationFailed
+from orderly.accounts.services import staff_user_id
 from orderly.api.fields import iso_ms
 from orderly.errors import DomainError, ErrorCode, invalid_state, not_found
 from orderly.events.services import event_record
 from orders.models import Order
+from orders.services import order_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -81,22 +83,22 @@ def operation_execute(*, organization, operation_id, actor_id=None) -> Operation
     """pending → executing exactly once, then the task runs the handler after commit."""
     now = timezone.now()
     with transaction.atomic():
-        operation = Operation.objects.for_organization(organization).filter(pk=operation_id).first()
-        if operation is None:
-            raise not_found("Operation")
+        operation = _locked(organization, operation_id)
         changed = Operation.objects.filter(pk=operation.pk, status=OperationStatus.PENDING).update(
-            status=OperationStatus.EXECUTING, executed_by_id=actor_id, updated_at=now
+            status=OperationStatus.EXECUTING,
+            executed_by_id=actor_id,
+            updated_at=now,
+            logs=_append_log(operation, "Execution requested.", now),
         )
         if not changed:
-            operation.refresh_from_db()
             raise invalid_state(
                 f"Only a pending operation can be executed; this one is {operation.status}.",
                 status=operation.status,
             )
-        operation.refresh_from_db()
-        operation.logs = _append_log(operation, "Execution requested.", now)
-        operation.save(update_fields=["logs"])
         _enqueue(operation.pk)
+    # The answer is the state the caller can observe now: `executing`, or already finished when
+    # the task ran as the transaction committed (a fast worker, or eager mode).
+    operation.refresh_from_db()
     return operation
 
 
@@ -174,8 +176,17 @@ def _operation_event(operation: Operation, event_type: str) -> None:
         "output": operation.output,
         "error": operation.error or None,
     }
-    event_record(
-        organization=operation.organization,
+    if operation.order_id is None:
+        event_record(
+            organization=operation.organization,
+            event_type=event_type,
+            resource_type="operation",
+            resource_id=operation.pk,
+            data=data,
+        )
+        return
+    order_event_record(
+        subject=operation.order,
         event_type=event_type,
         resource_type="operation",
         resource_id=operation.pk,
@@ -291,9 +302,7 @@ def operation_from_action_request(event) -> Operation | None:
     if order is None:
         logger.warning("Approved action request %s has no order of its organization", data.get("id"))
         return None
-    actor_id = data.get("resolved_by")
-    if actor_id is not None and not get_user_model().objects.filter(pk=actor_id).exists():
-        actor_id = None
+    actor_id = staff_user_id(public_id=data.get("resolved_by"))
     request_id = data.get("id")
     input_data = _action_request_input(data["action_type"], data)
     try:
@@ -326,14 +335,5 @@ def operation_from_action_request(event) -> Operation | None:
 
 
 def _link_action_request(request_id, operation: Operation) -> None:
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
-
-    if not request_id:
-        return
-    try:
-        model = apps.get_model("actions", "ActionRequest")
-        model._meta.get_field("operation_id")
-    except (LookupError, FieldDoesNotExist):
-        return  # the actions app does not record the link (yet)
-    model.objects.filter(pk=request_id).update(operation_id=operation.pk)
+    if request_id:
+        action_request_operation_link(request_id=request_id, operation_id=operation.pk)

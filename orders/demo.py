@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from orderly.accounts.models import EndUser
 from orders.models import Order, OrderActivity, Shipment, TrackingCheckpoint
-from orders.services import version_tag_generate
+from orders.services import order_activity_build, version_tag_generate
 
 ORDER_COUNT = 40
 PREFIX = "demo-order-"
@@ -128,8 +128,7 @@ def seed(*, organization, user, stdout) -> None:
         )
         orders.append(order)
         activities.append(
-            OrderActivity(
-                organization=organization,
+            order_activity_build(
                 order=order,
                 activity_type="created",
                 title="Order created",
@@ -186,8 +185,7 @@ def seed(*, organization, user, stdout) -> None:
             shipment.actual_delivery = shipment.latest_checkpoint_at
         shipments.append(shipment)
         activities.append(
-            OrderActivity(
-                organization=organization,
+            order_activity_build(
                 order=order,
                 activity_type="shipment",
                 title="Shipment created",

@@ -4,6 +4,7 @@ import base64
 import datetime as dt
 import hmac
 import secrets
+import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -13,7 +14,9 @@ from django.utils import timezone
 from orderly.accounts.models import EndUser
 from orderly.api.fields import iso_ms
 from orderly.errors import DomainError, ErrorCode, not_found
-from orderly.events.services import event_record
+from orderly.events.models import Event
+from orderly.events.services import event_build, events_record
+from orderly.models import model_update
 from orders.models import (
     Order,
     OrderActivity,
@@ -39,7 +42,7 @@ STATUS_EVENTS = {
 }
 
 ORDER_FIELDS = (
-    "bridge",
+    "bridge_id",
     "order_number",
     "po_number",
     "status",
@@ -68,30 +71,22 @@ def _wire(value):
         return iso_ms(value)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, _bridge_model()):
-        return str(value.pk)
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
-
-
-def _comparable(order: Order, field: str):
-    return str(order.bridge_id) if field == "bridge" and order.bridge_id else getattr(order, field)
 
 
 def _order_values(*, organization, data: dict) -> dict:
     """Validated (snake_case) input → model field values; resolves `bridge_id` within the org."""
-    values = {k: v for k, v in data.items() if k in ORDER_FIELDS and k != "customer"}
+    values = {k: v for k, v in data.items() if k in ORDER_FIELDS}
     if "customer" in data:
         customer = data["customer"] or {}
         values["customer_name"] = customer.get("name") or ""
         values["customer_email"] = customer.get("email") or ""
         values["customer_phone"] = customer.get("phone") or ""
-    if "bridge_id" in data:
-        bridge_id = data["bridge_id"]
-        values["bridge"] = None
-        if bridge_id is not None:
-            values["bridge"] = _bridge_model().objects.filter(organization=organization, pk=bridge_id).first()
-            if values["bridge"] is None:
-                raise not_found("Bridge")
+    bridge_id = data.get("bridge_id")
+    if bridge_id is not None and not _bridge_model().objects.filter(organization=organization, pk=bridge_id).exists():
+        raise not_found("Bridge")
     return values
 
 
@@ -126,16 +121,10 @@ def _ingest_record(*, order: Order, kind: str, changes: dict, actor_type: str, a
 
 
 def _order_apply(*, order: Order, values: dict) -> dict:
-    changes = {}
-    for field, new in values.items():
-        old = _comparable(order, field)
-        new_comparable = str(new.pk) if isinstance(new, _bridge_model()) else new
-        if old != new_comparable:
-            changes["bridge_id" if field == "bridge" else field] = [_wire(old), _wire(new)]
-            setattr(order, field, new)
-    if changes:
-        order.save()
-    return changes
+    """Apply `values`; the changes as `{field: [old, new]}` in wire form, as ingests record them."""
+    before = {field: getattr(order, field) for field in values}
+    changed = model_update(order, values, ORDER_FIELDS)
+    return {field: [_wire(before[field]), _wire(getattr(order, field))] for field in changed}
 
 
 def order_upsert(
@@ -222,8 +211,7 @@ def order_ingest_process(*, ingest_id) -> bool:
         actor = {"actor_type": ingest.actor_type, "actor_id": ingest.actor_id}
         data = order_event_data(order)
         if ingest.kind == OrderIngest.Kind.CREATED:
-            OrderActivity.objects.create(
-                organization_id=order.organization_id,
+            order_activity_record(
                 order=order,
                 activity_type="created",
                 title="Order created",
@@ -231,11 +219,10 @@ def order_ingest_process(*, ingest_id) -> bool:
                 metadata={"ingest_id": str(ingest.pk)},
                 **actor,
             )
-            _order_event(order, "order.created", data)
+            order_event_record(subject=order, event_type="order.created", data=data)
         else:
             changed = sorted(ingest.changes)
-            OrderActivity.objects.create(
-                organization_id=order.organization_id,
+            order_activity_record(
                 order=order,
                 activity_type="updated",
                 title="Order updated",
@@ -243,23 +230,10 @@ def order_ingest_process(*, ingest_id) -> bool:
                 metadata={"ingest_id": str(ingest.pk), "changes": ingest.changes},
                 **actor,
             )
-            _order_event(order, "order.updated", {**data, "changes": ingest.changes})
+            order_event_record(subject=order, event_type="order.updated", data={**data, "changes": ingest.changes})
             if "status" in ingest.changes:
                 old, new = ingest.changes["status"]
-                OrderActivity.objects.create(
-                    organization_id=order.organization_id,
-                    order=order,
-                    activity_type="status_change",
-                    title=f"Status changed to {new}",
-                    description=f"{old} → {new}",
-                    metadata={"from": old, "to": new},
-                    **actor,
-                )
-                _order_event(
-                    order,
-                    "order.status_changed",
-                    {**data, "from": old, "to": new, "from_status": old, "to_status": new},
-                )
+                _order_status_changed(order=order, previous=old, status=new, **actor)
         now = timezone.now()
         OrderIngest.objects.filter(pk=ingest.pk).update(processed_at=now)
         # Only the last pending change issues a tag: until then the order is still processing.
@@ -277,25 +251,102 @@ def order_ingests_pending(*, older_than: dt.timedelta, limit: int = 500) -> list
     )
 
 
-def _order_event(order: Order, event_type: str, data: dict):
-    return event_record(
-        organization=order.organization,
+def order_event_build(
+    *, subject: Order | Shipment, event_type: str, data: dict, resource_type: str = "", resource_id=None
+) -> Event:
+    """An unsaved event about an order (or one of its shipments, or something done to it: pass the
+    `resource_type` and `resource_id` of an operation or a request). The one rule: every event
+    about an order carries that order's end user (a shipment keeps its order's), so the end user's
+    webhooks and alert rules see it as the organization's do. `events_record` saves a batch."""
+    return event_build(
+        organization_id=subject.organization_id,
         event_type=event_type,
-        end_user_id=order.end_user_id,
-        resource_type="order",
-        resource_id=order.pk,
+        end_user_id=subject.end_user_id,
+        resource_type=resource_type or subject._meta.model_name,
+        resource_id=resource_id or subject.pk,
         data=data,
     )
 
 
-def _shipment_event(shipment: Shipment, event_type: str, data: dict | None = None):
-    return event_record(
-        organization=shipment.organization,
-        event_type=event_type,
-        end_user_id=shipment.end_user_id,
-        resource_type="shipment",
-        resource_id=shipment.pk,
-        data=data or shipment_event_data(shipment),
+def order_event_record(**fields) -> Event:
+    """Record one event about an order (fields as `order_event_build`) and run its consumers."""
+    return events_record([order_event_build(**fields)])[0]
+
+
+def order_activity_build(
+    *,
+    order: Order,
+    activity_type: str,
+    title: str,
+    description: str = "",
+    actor_type: str = OrderActivity.ActorType.SYSTEM,
+    actor_id="",
+    metadata: dict | None = None,
+) -> OrderActivity:
+    """One unsaved entry in the order's history, the way every writer records one."""
+    return OrderActivity(
+        organization_id=order.organization_id,
+        order=order,
+        activity_type=activity_type,
+        title=title,
+        description=description,
+        actor_type=actor_type,
+        actor_id=str(actor_id or ""),
+        metadata=metadata or {},
+    )
+
+
+def order_activity_record(**fields) -> OrderActivity:
+    activity = order_activity_build(**fields)
+    activity.save(force_insert=True)
+    return activity
+
+
+def order_status_change(
+    *,
+    order: Order,
+    status: str,
+    actor_type: str,
+    actor_id="",
+    title: str = "",
+    description: str = "",
+    metadata: dict | None = None,
+) -> None:
+    """Set the order's status now (with a new version tag), record the one `status_change`
+    activity and the one `order.status_changed` payload. Operations call this; the ingest API
+    applies its changes at once and records them when it processes them (the same record)."""
+    previous = order.status
+    order.status = status
+    order.version_tag = version_tag_generate()
+    order.save(update_fields=["status", "version_tag", "updated_at"])
+    _order_status_changed(
+        order=order,
+        previous=previous,
+        status=status,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        title=title,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def _order_status_changed(
+    *, order: Order, previous: str, status: str, actor_type: str, actor_id="", title="", description="", metadata=None
+) -> None:
+    order_activity_record(
+        order=order,
+        activity_type="status_change",
+        title=title or f"Status changed to {status}",
+        description=description or f"{previous} → {status}",
+        actor_type=actor_type,
+        actor_id=actor_id,
+        metadata={"from": previous, "to": status, **(metadata or {})},
+    )
+    order_event_record(
+        subject=order,
+        event_type="order.status_changed",
+        data={**order_event_data(order), "from": previous, "to": status},
     )
 
 
@@ -315,8 +366,7 @@ def order_action_accept(
             raise not_found("Order")
         if not order.has_contact:
             raise DomainError(ErrorCode.UNPROCESSABLE, "The order has no contact (customer email or phone).")
-        activity = OrderActivity.objects.create(
-            organization=organization,
+        activity = order_activity_record(
             order=order,
             activity_type="action",
             title=f"Action {action}",
@@ -325,10 +375,10 @@ def order_action_accept(
             actor_id=actor_id,
             metadata={"action": action, "language": language, "data": data, "version_tag": order.version_tag},
         )
-        _order_event(
-            order,
-            "order.action",
-            {
+        order_event_record(
+            subject=order,
+            event_type="order.action",
+            data={
                 "order_id": str(order.pk),
                 "action": action,
                 "language": language,
@@ -354,8 +404,7 @@ def shipment_create(*, organization, data: dict, actor_id: str = "") -> Shipment
             bridge_id=order.bridge_id,
             **fields,
         )
-        OrderActivity.objects.create(
-            organization=organization,
+        order_activity_record(
             order=order,
             activity_type="shipment",
             title="Shipment created",
@@ -364,11 +413,13 @@ def shipment_create(*, organization, data: dict, actor_id: str = "") -> Shipment
             actor_id=actor_id,
             metadata={"shipment_id": str(shipment.pk)},
         )
-        _shipment_event(shipment, "shipment.created")
+        order_event_record(subject=shipment, event_type="shipment.created", data=shipment_event_data(shipment))
         if shipment.status in SHIPPED_STATUSES:
-            _shipment_event(shipment, "shipment.shipped")
+            order_event_record(subject=shipment, event_type="shipment.shipped", data=shipment_event_data(shipment))
         elif shipment.status in STATUS_EVENTS:
-            _shipment_event(shipment, STATUS_EVENTS[shipment.status])
+            order_event_record(
+                subject=shipment, event_type=STATUS_EVENTS[shipment.status], data=shipment_event_data(shipment)
+            )
     return shipment
 
 
@@ -397,10 +448,10 @@ def tracking_checkpoint_create(*, organization, shipment_id, data: dict) -> Trac
             for field, value in changes.items():
                 setattr(shipment, field, value)
         data = shipment_event_data(shipment)
-        _shipment_event(
-            shipment,
-            "tracking.updated",
-            {
+        order_event_record(
+            subject=shipment,
+            event_type="tracking.updated",
+            data={
                 **data,
                 "checkpoint": {
                     "id": str(checkpoint.pk),
@@ -414,7 +465,7 @@ def tracking_checkpoint_create(*, organization, shipment_id, data: dict) -> Trac
         if moved and shipment.status != previous:
             transition = {**data, "from": previous, "to": shipment.status}
             if shipment.status in SHIPPED_STATUSES and previous in PRE_SHIPPED_STATUSES:
-                _shipment_event(shipment, "shipment.shipped", transition)
+                order_event_record(subject=shipment, event_type="shipment.shipped", data=transition)
             if shipment.status in STATUS_EVENTS:
-                _shipment_event(shipment, STATUS_EVENTS[shipment.status], transition)
+                order_event_record(subject=shipment, event_type=STATUS_EVENTS[shipment.status], data=transition)
     return checkpoint

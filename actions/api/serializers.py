@@ -58,7 +58,7 @@ class ActionRequestOutput(OutputSerializer):
     organization_id = serializers.UUIDField()
     end_user_id = serializers.UUIDField(allow_null=True)
     order_id = serializers.UUIDField()
-    resolved_by = serializers.IntegerField(source="resolved_by_id", allow_null=True)
+    resolved_by = serializers.UUIDField(source="resolved_by.membership.public_id", allow_null=True)
 
     class Meta:
         model = ActionRequest
@@ -120,7 +120,7 @@ class ActionRequestQueueOutput(OutputSerializer):
 
 class ActionRequestResolvedOutput(OutputSerializer):
     order_id = serializers.UUIDField()
-    resolved_by = serializers.IntegerField(source="resolved_by_id", allow_null=True)
+    resolved_by = serializers.UUIDField(source="resolved_by.membership.public_id", allow_null=True)
 
     class Meta:
         model = ActionRequest

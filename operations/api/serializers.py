@@ -30,6 +30,10 @@ class OperationSerializer(OutputSerializer):
 
 class OperationDetailSerializer(OutputSerializer):
     undoable = serializers.SerializerMethodField()
+    # Staff users by their public UUID (CONTRACT §3: ids are UUIDs), null for none or the system.
+    created_by = serializers.UUIDField(source="created_by.membership.public_id", allow_null=True)
+    executed_by = serializers.UUIDField(source="executed_by.membership.public_id", allow_null=True)
+    undone_by = serializers.UUIDField(source="undone_by.membership.public_id", allow_null=True)
 
     class Meta:
         model = Operation
@@ -46,9 +50,9 @@ class OperationDetailSerializer(OutputSerializer):
             "undo_at",
             "executed_at",
             "action_request_id",
-            "created_by_id",
-            "executed_by_id",
-            "undone_by_id",
+            "created_by",
+            "executed_by",
+            "undone_by",
             "created_at",
             "updated_at",
         ]

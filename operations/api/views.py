@@ -76,12 +76,10 @@ class OperationExecuteView(ApiView):
         responses={200: TransitionOutput, 409: OpenApiResponse(description="The operation is not pending.")},
     )
     def post(self, request, pk):
-        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_execute(
-            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+            organization=self.organization, operation_id=pk, actor_id=self.principal.user_id
         )
-        # The task may already have finished (eager in tests); the answer is the state execute created.
-        return ok({"id": str(operation.pk), "status": "executing", "type": operation.type})
+        return ok({"id": str(operation.pk), "status": operation.status, "type": operation.type})
 
 
 class OperationCancelView(ApiView):
@@ -92,9 +90,8 @@ class OperationCancelView(ApiView):
         responses={200: TransitionOutput, 409: OpenApiResponse(description="The operation is not pending.")},
     )
     def post(self, request, pk):
-        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_cancel(
-            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+            organization=self.organization, operation_id=pk, actor_id=self.principal.user_id
         )
         return ok({"id": str(operation.pk), "status": operation.status, "type": operation.type})
 
@@ -111,8 +108,7 @@ class OperationUndoView(ApiView):
         },
     )
     def post(self, request, pk):
-        operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
         operation = services.operation_undo(
-            organization=self.organization, operation_id=operation.pk, actor_id=self.principal.user_id
+            organization=self.organization, operation_id=pk, actor_id=self.principal.user_id
         )
         return ok({"id": str(operation.pk), "status": operation.status, "undo_at": iso_ms(operation.undo_at)})

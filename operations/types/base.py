@@ -2,10 +2,10 @@
 
 from rest_framework import serializers
 
+from orderly.accounts.services import staff_public_id
 from orderly.errors import DomainError, ErrorCode
-from orderly.events.services import event_record
 from orders.models import Order, OrderActivity
-from orders.services import version_tag_generate
+from orders.services import order_activity_record, order_status_change, version_tag_generate
 
 
 class OperationFailed(Exception):
@@ -33,19 +33,22 @@ def conflict(message: str) -> DomainError:
     return DomainError(ErrorCode.CONFLICT, message)
 
 
-def activity_record(
-    order: Order, operation, *, activity_type: str, title: str, description: str = "", **metadata
-):
+def _actor(operation) -> dict:
     actor_id = operation.executed_by_id or operation.created_by_id
-    return OrderActivity.objects.create(
-        organization_id=order.organization_id,
+    actor_type = OrderActivity.ActorType.STAFF if actor_id else OrderActivity.ActorType.SYSTEM
+    return {"actor_type": actor_type, "actor_id": staff_public_id(user_id=actor_id) or ""}
+
+
+def activity_record(order: Order, operation, *, activity_type: str, title: str, description: str = "", **metadata):
+    """The order-history entry for what `operation` did: the one activity helper of the orders app,
+    with the operation's actor and id."""
+    return order_activity_record(
         order=order,
         activity_type=activity_type,
         title=title,
         description=description,
-        actor_type=OrderActivity.ActorType.STAFF if actor_id else OrderActivity.ActorType.SYSTEM,
-        actor_id=str(actor_id or ""),
         metadata={"operation_id": str(operation.pk), "operation_type": operation.type, **metadata},
+        **_actor(operation),
     )
 
 
@@ -55,24 +58,13 @@ def order_save(order: Order, *fields: str) -> None:
 
 
 def order_status_set(order: Order, operation, status: str, *, title: str, description: str = "") -> None:
-    previous = order.status
-    order.status = status
-    order_save(order, "status")
-    activity_record(
-        order,
-        operation,
-        activity_type="status_changed",
+    order_status_change(
+        order=order,
+        status=status,
         title=title,
         description=description,
-        **{"from": previous, "to": status},
-    )
-    event_record(
-        organization=order.organization,
-        event_type="order.status_changed",
-        end_user_id=order.end_user_id,
-        resource_type="order",
-        resource_id=order.pk,
-        data={"id": str(order.pk), "order_number": order.order_number, "from": previous, "to": status},
+        metadata={"operation_id": str(operation.pk), "operation_type": operation.type},
+        **_actor(operation),
     )
 
 

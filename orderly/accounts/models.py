@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -35,6 +37,9 @@ class Membership(TimestampedModel):
         STAFF = "staff"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    # Who a staff user is on the wire (`resolved_by`, `created_by`, …): ids are UUIDs (CONTRACT §3),
+    # and the auth user's integer key is an internal detail.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STAFF)
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -54,3 +56,23 @@ def api_key_revoke(*, organization, key_id) -> bool:
         .filter(pk=key_id, revoked_at__isnull=True)
         .update(revoked_at=timezone.now())
     )
+
+
+def staff_public_id(*, user_id) -> str | None:
+    """The public UUID of a staff user (their membership's), as every response and event shows it;
+    None for no user, or a user with no membership (a superuser acting from the admin)."""
+    if user_id is None:
+        return None
+    public_id = Membership.objects.filter(user_id=user_id).values_list("public_id", flat=True).first()
+    return str(public_id) if public_id else None
+
+
+def staff_user_id(*, public_id) -> int | None:
+    """The staff user behind a public id (None when unknown or not a UUID)."""
+    if not public_id:
+        return None
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return Membership.objects.filter(public_id=public_id).values_list("user_id", flat=True).first()

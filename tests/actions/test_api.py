@@ -431,7 +431,7 @@ def test_resolve(tenant, client, manage_key, status):
     assert data["id"] == str(request.pk)
     assert data["status"] == status
     assert data["resolution_note"] == "Order cancelled, refund initiated"
-    assert data["resolved_by"] == tenant.user.pk
+    assert data["resolved_by"] == str(tenant.user.membership.public_id)
     assert data["resolved_at"].endswith("Z")
     assert "operation_id" in data
     request.refresh_from_db()

@@ -113,7 +113,7 @@ def test_resolve_cancel_records_resolved_and_cancellation_updated(tenant, status
     assert resolved.data["action_type"] == "cancel"
     assert resolved.data["order_id"] == str(order.pk)
     assert resolved.data["resolution_note"] == "Refund initiated"
-    assert resolved.data["resolved_by"] == tenant.user.pk
+    assert resolved.data["resolved_by"] == str(tenant.user.membership.public_id)
     assert resolved.data["resolved_at"] == "2025-03-18T16:45:22.456Z"
     assert topics().count("action_request.resolved") == 1
     titles = set(OrderActivity.objects.filter(order=order).values_list("title", "actor_type"))

@@ -387,7 +387,7 @@ def test_resume_stalled_reruns_an_abandoned_execution_once(tenant, settings):
     operation.refresh_from_db()
     order.refresh_from_db()
     assert operation.status == "completed" and order.status == "confirmed"
-    assert OrderActivity.objects.filter(order=order, activity_type="status_changed").count() == 1
+    assert OrderActivity.objects.filter(order=order, activity_type="status_change").count() == 1
 
 
 def _approval_event(tenant, order, **data):
@@ -402,7 +402,7 @@ def _approval_event(tenant, order, **data):
             "order_id": str(order.pk),
             "requested_changes": {},
             "resolution_note": "",
-            "resolved_by": tenant.user.pk,
+            "resolved_by": str(tenant.user.membership.public_id),
             **data,
         },
     )
@@ -541,3 +541,47 @@ def test_a_real_worker_executes_the_operation(client, tenant, celery_worker):
     wait_for(lambda: Operation.objects.get(pk=op_id).status == "completed", timeout=30)
     order.refresh_from_db()
     assert order.status == "processing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_execute_answers_the_real_state_and_names_staff_by_uuid(client, make_tenant):
+    # given a pending hold on a confirmed order (real commits: the eager task runs as execute commits)
+    tenant = make_tenant()
+    order = order_for(tenant, status="confirmed")
+    key = tenant.api_key()
+    created = create(client, key, order, "hold_order", {"reason": "stock check"})
+    staff = str(tenant.user.membership.public_id)
+    assert created.json()["data"]["created_by"] == staff and created.json()["data"]["executed_by"] is None
+    # when it is executed
+    op_id = created.json()["data"]["id"]
+    executed = client.post(f"{URL}/{op_id}/execute", **bearer(key))
+    # then the answer is the state the operation is in by then, not a fixed "executing"
+    assert executed.json()["data"]["status"] == Operation.objects.get(pk=op_id).status == "completed"
+    detail = client.get(f"{URL}/{op_id}", **bearer(key)).json()["data"]
+    assert detail["executed_by"] == staff
+
+
+def test_operation_events_carry_the_order_s_end_user(client, tenant):
+    # given an order of an end user
+    order = order_for(tenant, status="confirmed")
+    # when an operation on it completes, and another fails
+    run(client, tenant, order, "hold_order", {})
+    run(client, tenant, order, "hold_order", {})  # already on hold: fails
+    # then both events name the order's end user, so that end user's webhooks receive them
+    for topic in ("operation.completed", "operation.failed"):
+        assert Event.objects.get(event_type=topic).end_user_id == order.end_user_id
+
+
+def test_one_status_change_record_for_ingest_and_operations(client, tenant):
+    # given an order whose status an operation changes
+    order = order_for(tenant, status="pending")
+    run(client, tenant, order, "update_order_status", {"status": "processing"})
+    # then the activity is the seed's `status_change` and the event has the one payload
+    assert list(OrderActivity.objects.filter(order=order).values_list("activity_type", flat=True)) == [
+        "status_change"
+    ]
+    data = Event.objects.get(event_type="order.status_changed").data
+    assert (data["id"], data["from"], data["to"], data["order_number"]) == (
+        str(order.pk), "pending", "processing", order.order_number
+    )
+    assert "from_status" not in data and data["status"] == "processing"
