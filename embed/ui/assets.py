@@ -46,3 +46,20 @@ def app_version() -> str:
     if settings.DEBUG:
         _app_version_cached.cache_clear()
     return _app_version_cached()
+
+
+@lru_cache(maxsize=1)
+def _app_modules_cached() -> tuple[str, ...]:
+    root = _path(f"{APP_DIR}/main.js").parent
+    return tuple(
+        f"{APP_DIR}/{path.relative_to(root).as_posix()}"
+        for path in sorted(root.rglob("*.js"))
+        if path.name != "main.js"
+    )
+
+
+def app_modules() -> tuple[str, ...]:
+    """Static names of the app's modules, preloaded so the browser fetches them in one round."""
+    if settings.DEBUG:
+        _app_modules_cached.cache_clear()
+    return _app_modules_cached()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from embed.api.serializers import PublicConfigOutput
 from embed.models import EmbedConfig
-from embed.ui.assets import app_version, loader_source
+from embed.ui.assets import app_modules, app_version, loader_source
 from embed.ui.csp import app_csp
 
 VIEWS = ("home", "bridges", "orders", "requests", "alerts", "webhooks", "tracking")
@@ -41,6 +41,11 @@ def _https_only(branding: dict) -> dict:
     return branding
 
 
+def _language(value: str) -> str:
+    base = value.split("-")[0].lower()
+    return base if base.isalpha() and len(base) == 2 else "en"
+
+
 @require_safe
 @xframe_options_exempt  # framing is governed by the CSP's frame-ancestors instead
 def app_page(request, slug, view="home"):
@@ -61,7 +66,12 @@ def app_page(request, slug, view="home"):
     response = render(
         request,
         "embed_ui/app.html",
-        {"boot": json.dumps(boot), "version": app_version(), "locale": request.GET.get("locale", "en")[:2]},
+        {
+            "boot": json.dumps(boot),
+            "version": app_version(),
+            "modules": app_modules(),
+            "locale": _language(request.GET.get("locale", "")),
+        },
     )
     response["Content-Security-Policy"] = app_csp(allowed_origins=config.allowed_origins)
     response["Cache-Control"] = "no-cache"

@@ -168,7 +168,8 @@ onHost("update", (m) => {
 });
 
 onHost("navigate", (m) => {
-  if (state.started && typeof m.view === "string") go(m.view);
+  // The host asked: the keyboard focus stays where the user has it.
+  if (state.started && typeof m.view === "string") go(m.view, {}, { focus: false });
 });
 
 // The loader sizes the frame to the content, so the frame never scrolls inside.

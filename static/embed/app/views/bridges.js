@@ -32,7 +32,7 @@ function connectForm(type, ctx, onConnected) {
   const status = statusLine();
   const form = h(
     "form",
-    { class: "o-form", novalidate: true },
+    { class: "o-form", novalidate: true, "aria-label": t("bridges.connect_type", { name: type.name }) },
     field({ label: t("bridges.name"), name: "name", required: true, value: type.name, maxlength: 200 }),
     configFields(type),
     h("div", { class: "o-actions" }, button(t("bridges.connect"), null, { type: "submit", variant: "primary" })),
@@ -62,7 +62,7 @@ function shopifyForm(type, ctx, onConnected) {
   const status = statusLine();
   const form = h(
     "form",
-    { class: "o-form", novalidate: true },
+    { class: "o-form", novalidate: true, "aria-label": t("bridges.shopify_connect") },
     h("p", {}, t("bridges.shopify_intro")),
     field({ label: t("bridges.shop_domain"), name: "shopDomain", required: true, placeholder: "mystore.myshopify.com", autocomplete: "off" }),
     h("div", { class: "o-actions" }, button(t("bridges.shopify_connect"), null, { type: "submit", variant: "primary" })),

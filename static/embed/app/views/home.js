@@ -50,17 +50,15 @@ export default {
     if (ctx.can("orders") || ctx.can("tracking")) {
       cards.push(
         section(t("home.attention"), async () => {
+          const [held, exceptions, failed] = await Promise.all([
+            ctx.can("orders") ? get("embed/orders", { status: "on_hold", limit: 1 }) : null,
+            ctx.can("tracking") ? get("embed/shipments", { status: "exception", limit: 1 }) : null,
+            ctx.can("tracking") ? get("embed/shipments", { status: "failed_attempt", limit: 1 }) : null,
+          ]);
           const rows = [];
-          if (ctx.can("orders")) {
-            const held = await get("embed/orders", { status: "on_hold", limit: 1 });
-            rows.push(stat(held.pagination.total, t("home.orders_on_hold"), () => ctx.go("orders", { status: "on_hold" })));
-          }
-          if (ctx.can("tracking")) {
-            const exceptions = await get("embed/shipments", { status: "exception", limit: 1 });
-            rows.push(stat(exceptions.pagination.total, t("home.shipment_exceptions"), () => ctx.go("tracking", { status: "exception" })));
-            const failed = await get("embed/shipments", { status: "failed_attempt", limit: 1 });
-            rows.push(stat(failed.pagination.total, t("home.failed_attempts"), () => ctx.go("tracking", { status: "failed_attempt" })));
-          }
+          if (held) rows.push(stat(held.pagination.total, t("home.orders_on_hold"), () => ctx.go("orders", { status: "on_hold" })));
+          if (exceptions) rows.push(stat(exceptions.pagination.total, t("home.shipment_exceptions"), () => ctx.go("tracking", { status: "exception" })));
+          if (failed) rows.push(stat(failed.pagination.total, t("home.failed_attempts"), () => ctx.go("tracking", { status: "failed_attempt" })));
           return h("div", { class: "o-stats" }, rows);
         })
       );
