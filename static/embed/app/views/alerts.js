@@ -60,9 +60,9 @@ function ruleForm(ctx, rule, onSaved, onCancel) {
     status.el
   );
   for (const [key, value] of Object.entries((rule && rule.condition) || {})) conditions.append(conditionRow(topic, key, value));
+  // Another topic has other fields: existing rows start over with that topic's fields.
   form.elements.eventType.addEventListener("change", (e) => {
-    clear(conditions);
-    conditions.append(conditionRow(e.target.value));
+    for (const row of conditions.querySelectorAll(".o-condition")) row.replaceWith(conditionRow(e.target.value));
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
