@@ -68,7 +68,9 @@ function scheduleRefresh() {
   const expires = new Date(session.expiresAt).getTime();
   const lifetime = Math.max(0, expires - Date.now());
   const margin = Math.min(60000, Math.max(5000, lifetime * 0.2));
-  refreshTimer = setTimeout(() => requestToken().catch(() => {}), Math.max(0, lifetime - margin));
+  // A clock far off the server's would ask again and again; then the 401 path alone refreshes.
+  if (lifetime <= margin) return;
+  refreshTimer = setTimeout(() => requestToken().catch(() => {}), lifetime - margin);
 }
 
 function requestToken() {
@@ -115,8 +117,10 @@ export async function api(method, path, { query, body, idempotent = false } = {}
       throw new ApiError(0, "network", "");
     }
     if (response.status === 401 && attempt === 0) {
-      // Expired or revoked: get a new token from the host and try once more.
-      if (session && session.token === bearer) session = null;
+      // Expired or revoked: get a new token from the host and try once more. Requests that
+      // failed together share one refresh; one that fails after it simply uses the new token.
+      if (session && session.token !== bearer) continue;
+      session = null;
       await requestToken();
       continue;
     }
