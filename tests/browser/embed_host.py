@@ -16,6 +16,7 @@ import requests
 
 AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+__all__ = ["axe_source", "embed", "embed_tenant", "host", "host_server"]
 EVENTS = ["ready", "navigate", "bridge_connected", "action_request_submitted", "session_expired", "error"]
 
 
@@ -65,7 +66,9 @@ class HostServer:
                     content_type = "text/plain"
                 else:
                     page = server.pages.get(self.path.split("?")[0])
-                    status, body, content_type = (200, page, "text/html") if page else (404, "not found", "text/plain")
+                    status, body, content_type = (
+                        (200, page, "text/html") if page else (404, "not found", "text/plain")
+                    )
                 payload = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", f"{content_type}; charset=utf-8")
@@ -101,7 +104,10 @@ def host_page(orderly_url: str, init: str, *, view: str = "home", extra: str = "
 
 
 def session_init(slug: str, **options) -> str:
-    parts = [f'slug: "{slug}"', 'fetchSessionToken: async () => { const r = await fetch("/session"); if (!r.ok) throw new Error("host backend said " + r.status); return r.text(); }']
+    parts = [
+        f'slug: "{slug}"',
+        'fetchSessionToken: async () => { const r = await fetch("/session"); if (!r.ok) throw new Error("host backend said " + r.status); return r.text(); }',
+    ]
     parts += [f"{key}: {json.dumps(value)}" for key, value in options.items()]
     return "{ " + ", ".join(parts) + " }"
 
@@ -124,7 +130,9 @@ def host(host_server, live_server):
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=AXE_DIR, check=True, timeout=300)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=AXE_DIR, check=True, timeout=300
+        )
     return AXE.read_text()
 
 
@@ -200,7 +208,11 @@ class Embed:
         """The API as the integrator's server sees it (API key), to check the UI's effects."""
         key = token or self.tenant.api_key()
         response = requests.request(
-            method, f"{self.host.orderly_url}/api/v1/{path}", headers={"Authorization": f"Bearer {key}"}, timeout=10, **kwargs
+            method,
+            f"{self.host.orderly_url}/api/v1/{path}",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=10,
+            **kwargs,
         )
         return response
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.embed_host import axe_source, embed, embed_tenant, host, host_server  # noqa: F401
-from tests.factories import BridgeFactory, CheckpointFactory, OrderFactory
+from tests.browser.embed_host import *  # noqa: F403 - the embed fixtures (host, embed, axe_source)
+from tests.factories import BridgeFactory, OrderFactory
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +23,63 @@ def seed_store(embed):
 
     tenant, merchant = embed.tenant, embed.tenant.merchant
     BridgeFactory(end_user=merchant, name="Acme Shopify", type="shopify", status="active")
-    BridgeFactory(end_user=merchant, name="Warehouse ShipStation", status="error", **{"error_message": "Invalid API key"})
-    orders = [OrderFactory(end_user=merchant, order_number=f"10{n:02d}", status=s) for n, s in enumerate(["pending", "on_hold", "shipped"])]
+    BridgeFactory(
+        end_user=merchant,
+        name="Warehouse ShipStation",
+        status="error",
+        **{"error_message": "Invalid API key"},
+    )
+    orders = [
+        OrderFactory(end_user=merchant, order_number=f"10{n:02d}", status=s)
+        for n, s in enumerate(["pending", "on_hold", "shipped"])
+    ]
     shipped = orders[2]
     key = tenant.api_key()
-    shipment = embed.api("POST", "shipments", key, json={"orderId": str(shipped.pk), "trackingNumber": "1Z999AA10123456784", "carrier": "ups", "service": "ground", "status": "in_transit"}).json()["data"]
+    shipment = embed.api(
+        "POST",
+        "shipments",
+        key,
+        json={
+            "orderId": str(shipped.pk),
+            "trackingNumber": "1Z999AA10123456784",
+            "carrier": "ups",
+            "service": "ground",
+            "status": "in_transit",
+        },
+    ).json()["data"]
     for status, detail in [("picked_up", "Picked up by carrier"), ("in_transit", "Departed facility")]:
-        embed.api("POST", f"shipments/{shipment['id']}/checkpoints", key, json={"status": status, "statusDetail": detail, "location": "Chicago, IL", "checkpointTime": "2026-01-16T08:00:00Z" if status == "in_transit" else "2026-01-15T14:00:00Z"})
+        embed.api(
+            "POST",
+            f"shipments/{shipment['id']}/checkpoints",
+            key,
+            json={
+                "status": status,
+                "statusDetail": detail,
+                "location": "Chicago, IL",
+                "checkpointTime": "2026-01-16T08:00:00Z"
+                if status == "in_transit"
+                else "2026-01-15T14:00:00Z",
+            },
+        )
     from tests.actions.factories import ActionRequestFactory
 
     ActionRequestFactory(order=orders[0], title="Please cancel this order")
-    AlertRule.objects.create(organization=tenant.organization, end_user=merchant, name="Exceptions", event_type="shipment.exception", condition={"carrier": "ups"}, delivery_method="in_app", cooldown_minutes=60)
-    AlertNotification.objects.create(organization=tenant.organization, end_user=merchant, event_type="shipment.exception", title="Shipment exception", message="1Z999 has an exception with UPS.")
+    AlertRule.objects.create(
+        organization=tenant.organization,
+        end_user=merchant,
+        name="Exceptions",
+        event_type="shipment.exception",
+        condition={"carrier": "ups"},
+        delivery_method="in_app",
+        cooldown_minutes=60,
+    )
+    AlertNotification.objects.create(
+        organization=tenant.organization,
+        end_user=merchant,
+        event_type="shipment.exception",
+        title="Shipment exception",
+        message="1Z999 has an exception with UPS.",
+    )
     return {"orders": orders, "shipment": shipment}
 
 
@@ -52,7 +97,9 @@ def test_every_view_mounts_is_accessible_and_is_screenshotted(embed, axe_source,
             embed.navigate(view)
             embed.axe(axe_source, f"{view} at {width}px")
             # no horizontal overflow inside the frame at this width
-            overflow = embed.inner.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = embed.inner.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 0, f"{view} overflows by {overflow}px at {width}px"
             screenshot(embed.page, f"embed-{view}-{width}")
 
@@ -83,7 +130,9 @@ def test_the_token_is_in_no_url_no_storage_and_no_cookie(embed):
         for token in tokens:
             assert token not in request.url
     app_requests = [r for r in embed.requests if "/api/v1/embed/" in r.url and r.resource_type == "fetch"]
-    assert app_requests and all(r.headers.get("authorization", "").startswith("Bearer est_") for r in app_requests)
+    assert app_requests and all(
+        r.headers.get("authorization", "").startswith("Bearer est_") for r in app_requests
+    )
     # Third-party storage may be refused outright in the frame; either way nothing is in it.
     storage = embed.inner.evaluate(
         "() => { try { return [localStorage.length, sessionStorage.length, document.cookie]; } catch (e) { return 'denied'; } }"

@@ -4,7 +4,7 @@ credentials, disconnect; Shopify through the OAuth popup. Effects are checked th
 import pytest
 from werkzeug.wrappers import Response
 
-from tests.browser.embed_host import axe_source, embed, embed_tenant, host, host_server  # noqa: F401
+from tests.browser.embed_host import *  # noqa: F403 - the embed fixtures (host, embed, axe_source)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,9 @@ def test_connect_test_rename_update_and_disconnect_a_bridge(embed, bridge_servic
 
     def test_endpoint(request):
         seen.append(request.get_json()["config"])
-        return Response('{"success": true, "message": "Connected to ShipStation"}', content_type="application/json")
+        return Response(
+            '{"success": true, "message": "Connected to ShipStation"}', content_type="application/json"
+        )
 
     bridge_service.expect_request("/shipstation/test", method="POST").respond_with_handler(test_endpoint)
     embed.open(view="bridges")
@@ -86,7 +88,9 @@ def test_a_failed_test_shows_the_reason_and_the_bridge_error(embed, bridge_servi
     from tests.factories import BridgeFactory
 
     bridge = BridgeFactory(end_user=embed.tenant.merchant, name="Old ShipStation")
-    bridge_service.expect_request("/shipstation/test", method="POST").respond_with_json({"success": False, "message": "API key revoked"})
+    bridge_service.expect_request("/shipstation/test", method="POST").respond_with_json(
+        {"success": False, "message": "API key revoked"}
+    )
     embed.open(view="bridges")
     card = embed.frame.locator(f"[data-bridge-id='{bridge.pk}']")
     card.get_by_role("button", name="Test connection").click()
@@ -103,7 +107,9 @@ def test_shopify_connects_through_the_oauth_popup(embed, bridge_service):
         return Response(status=302, headers={"Location": f"{callback}?{query}"})
 
     bridge_service.expect_request("/shopify/oauth/authorize").respond_with_handler(authorize)
-    bridge_service.expect_request("/shopify/oauth/token", method="POST").respond_with_json({"accessToken": "shpat_abcdef123456"})
+    bridge_service.expect_request("/shopify/oauth/token", method="POST").respond_with_json(
+        {"accessToken": "shpat_abcdef123456"}
+    )
     embed.open(view="bridges")
     frame = embed.frame
 

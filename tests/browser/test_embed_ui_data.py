@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.embed_host import axe_source, embed, embed_tenant, host, host_server  # noqa: F401
+from tests.browser.embed_host import *  # noqa: F403 - the embed fixtures (host, embed, axe_source)
 from tests.conftest import wait_for
 from tests.factories import OrderFactory
 
@@ -16,8 +16,27 @@ def test_find_an_order_file_an_address_change_and_share_a_tracking_link(embed):
     order = OrderFactory(end_user=merchant, order_number="2002", status="shipped")
     OrderFactory(end_user=merchant, order_number="2003", status="on_hold")
     key = embed.tenant.api_key()
-    shipment = embed.api("POST", "shipments", key, json={"orderId": str(order.pk), "trackingNumber": "1ZTRACK0002", "carrier": "ups", "status": "in_transit"}).json()["data"]
-    embed.api("POST", f"shipments/{shipment['id']}/checkpoints", key, json={"status": "in_transit", "statusDetail": "Departed Chicago hub", "checkpointTime": "2026-01-16T08:00:00Z"})
+    shipment = embed.api(
+        "POST",
+        "shipments",
+        key,
+        json={
+            "orderId": str(order.pk),
+            "trackingNumber": "1ZTRACK0002",
+            "carrier": "ups",
+            "status": "in_transit",
+        },
+    ).json()["data"]
+    embed.api(
+        "POST",
+        f"shipments/{shipment['id']}/checkpoints",
+        key,
+        json={
+            "status": "in_transit",
+            "statusDetail": "Departed Chicago hub",
+            "checkpointTime": "2026-01-16T08:00:00Z",
+        },
+    )
     embed.open(view="orders")
     frame = embed.frame
 
@@ -81,8 +100,15 @@ def test_requests_show_status_and_expiry_and_a_pending_one_can_be_cancelled(embe
     from tests.actions.factories import ActionRequestFactory
 
     merchant = embed.tenant.merchant
-    pending = ActionRequestFactory(order=OrderFactory(end_user=merchant), title="Hold please", action_type="hold")
-    ActionRequestFactory(order=OrderFactory(end_user=merchant), title="Cancel it", status="denied", resolution_note="Already shipped")
+    pending = ActionRequestFactory(
+        order=OrderFactory(end_user=merchant), title="Hold please", action_type="hold"
+    )
+    ActionRequestFactory(
+        order=OrderFactory(end_user=merchant),
+        title="Cancel it",
+        status="denied",
+        resolution_note="Already shipped",
+    )
     embed.open(view="requests")
     frame = embed.frame
 
@@ -104,7 +130,13 @@ def test_alert_rules_and_notifications(embed):
     from alerts.models import AlertNotification, AlertRule
 
     merchant = embed.tenant.merchant
-    note = AlertNotification.objects.create(organization=embed.tenant.organization, end_user=merchant, event_type="shipment.exception", title="Exception on 1Z999", message="UPS reports an exception.")
+    note = AlertNotification.objects.create(
+        organization=embed.tenant.organization,
+        end_user=merchant,
+        event_type="shipment.exception",
+        title="Exception on 1Z999",
+        message="UPS reports an exception.",
+    )
     embed.open(view="alerts")
     frame = embed.frame
     frame.get_by_text("1 unread").first.wait_for()
@@ -126,7 +158,12 @@ def test_alert_rules_and_notifications(embed):
     frame.get_by_role("button", name="Create rule").click()
     frame.get_by_text("Rule “UPS exceptions” created.").wait_for()
     rule = AlertRule.objects.get(end_user=merchant)
-    assert (rule.event_type, rule.condition, rule.cooldown_minutes, rule.is_active) == ("shipment.exception", {"carrier": ["ups", "fedex"]}, 30, True)
+    assert (rule.event_type, rule.condition, rule.cooldown_minutes, rule.is_active) == (
+        "shipment.exception",
+        {"carrier": ["ups", "fedex"]},
+        30,
+        True,
+    )
 
     # when: a cooldown out of range is refused by the API, shown next to the field
     item = frame.locator(f"[data-rule-id='{rule.pk}']")

@@ -3,7 +3,7 @@ session refresh and expiry, events, update() and views that follow features and 
 
 import pytest
 
-from tests.browser.embed_host import axe_source, embed, embed_tenant, host, host_server, session_init  # noqa: F401
+from tests.browser.embed_host import *  # noqa: F403 - the embed fixtures (host, embed, axe_source)
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.browser
@@ -113,7 +113,9 @@ def test_events_update_and_the_publishable_key_path(embed, axe_source):
     embed.axe(axe_source, "dark Swedish alerts")
 
     # when: a value that is not a plain colour is refused, and the host is told
-    embed.page.evaluate("() => window.embed.update({ appearance: { colorPrimary: 'red; background: url(https://evil.example)' } })")
+    embed.page.evaluate(
+        "() => window.embed.update({ appearance: { colorPrimary: 'red; background: url(https://evil.example)' } })"
+    )
     errors = embed.wait_event("error")
     assert errors[-1]["detail"]["code"] == "invalid_appearance"
 

@@ -137,7 +137,8 @@ export default {
   "orders.shipping_address": "Shipping address",
   "orders.no_address": "No shipping address.",
   "orders.shipments": "Shipments",
-  "orders.no_shipments": "No shipments yet.",
+  "orders.no_shipments": "No shipments linked to this order yet.",
+  "orders.all_shipments": "See all shipments",
   "orders.activity": "Activity",
   "orders.no_activity": "No activity yet.",
 

@@ -137,7 +137,8 @@ export default {
   "orders.shipping_address": "Leveransadress",
   "orders.no_address": "Ingen leveransadress.",
   "orders.shipments": "Försändelser",
-  "orders.no_shipments": "Inga försändelser ännu.",
+  "orders.no_shipments": "Inga försändelser kopplade till ordern ännu.",
+  "orders.all_shipments": "Se alla försändelser",
   "orders.activity": "Händelser",
   "orders.no_activity": "Inga händelser ännu.",
 

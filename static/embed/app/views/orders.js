@@ -223,7 +223,8 @@ async function renderDetail(root, ctx, params, current) {
   try {
     const refs = await shipmentIdsOf(order);
     if (!refs.length) {
-      clear(shipmentsSlot, empty(t("orders.no_shipments")));
+      // The order detail does not list shipments; they are found through the order's activities.
+      clear(shipmentsSlot, empty(t("orders.no_shipments")), ctx.can("tracking") ? button(t("orders.all_shipments"), () => ctx.go("tracking"), { variant: "link" }) : null);
       return;
     }
     const [pages, trackings] = await Promise.all([
