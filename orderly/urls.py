@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/v3/", include(api_v3)),
     path("api/", include(api_alias)),
     path("dashboard/", include(dashboard)),
+    path("embed/v1/", include("embed.ui.urls")),
     path("admin/", admin.site.urls),
     path("", include("tracking.public_urls")),
 ]
