@@ -55,8 +55,8 @@ def test_every_message_the_code_names_is_in_the_catalogue():
 def test_every_status_topic_and_type_the_api_sends_has_a_label():
     # Model imports kept to this one test (they move in the redesign).
     from actions.models import ActionStatus, ActionType
-    from embed.models import Bridge
-    from orderly.orders.models import FulfillmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
+    from bridges.models import Bridge
+    from orders.models import FulfillmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
     from webhooks.models import WebhookDelivery
     from webhooks.topics import SUBSCRIBABLE_TOPICS
 
