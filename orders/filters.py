@@ -3,12 +3,18 @@
 import django_filters
 from django.db.models import Q
 
+from orderly.api.filters import IsoDateOrDateTimeFilter, WireNamedFilterSet
 from orders.models import Order, OrderStatus, Shipment, ShipmentStatus
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(WireNamedFilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     search = django_filters.CharFilter(method="filter_search", max_length=255)
+    # A date bound covers its whole day: `from=2026-01-15&to=2026-01-15` is that day's orders.
+    ordered_from = IsoDateOrDateTimeFilter(field_name="ordered_at", lookup_expr="gte")
+    ordered_to = IsoDateOrDateTimeFilter(field_name="ordered_at", lookup_expr="lte", end_of_day=True)
+
+    wire_names = {"ordered_from": "from", "ordered_to": "to"}
 
     class Meta:
         model = Order

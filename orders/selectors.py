@@ -21,6 +21,12 @@ def order_with_recent_activities(*, queryset=None):
     return queryset.prefetch_related(Prefetch("activities", queryset=recent, to_attr="recent_activities"))
 
 
+def order_with_shipments_and_recent_activities(*, queryset=None):
+    """An end user's order detail: its shipments (newest first) beside its recent history."""
+    shipments = Shipment.objects.order_by("-created_at", "-id")
+    return order_with_recent_activities(queryset=queryset).prefetch_related(Prefetch("shipments", queryset=shipments))
+
+
 def shipment_list(*, queryset=None):
     queryset = Shipment.objects.all() if queryset is None else queryset
     return queryset.order_by("-created_at", "-id")

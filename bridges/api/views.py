@@ -190,9 +190,18 @@ def oauth_success_page(request, bridge):
         "connected": True,
         "bridge_name": bridge.name,
         "notify": {"type": "orderly:bridge-connected", "bridgeId": str(bridge.pk), "status": bridge.status},
-        "origins": list(config.allowed_origins or []) if config is not None else [],
+        # The host's origins, and Orderly's own: the drop-in UI's iframe, on this origin, opens the popup.
+        "origins": [*(config.allowed_origins or [] if config is not None else []), _own_origin(request)],
     }
-    return render(request, "embed/oauth_done.html", context)
+    response = render(request, "embed/oauth_done.html", context)
+    # Django's default `same-origin` would cut the popup from its opener (an iframe inside another
+    # origin's page), and the message could not reach it.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
+def _own_origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def oauth_failure_page(request, exc):

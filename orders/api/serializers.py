@@ -200,9 +200,18 @@ class ActivityOutput(OutputSerializer):
         fields = ["id", "activity_type", "title", "description", "actor_type", "metadata", "created_at"]
 
 
+class OrderShipmentOutput(OutputSerializer):
+    """An order's shipment as its detail lists it; its tracking is at /embed/tracking/{id}."""
+
+    class Meta:
+        model = Shipment
+        fields = ["id", "tracking_number", "carrier", "service", "status", "estimated_delivery", "actual_delivery"]
+
+
 class EmbedOrderDetailOutput(OutputSerializer):
     customer = CustomerOutput(source="*")
     activities = ActivityOutput(source="recent_activities", many=True)
+    shipments = OrderShipmentOutput(many=True)
 
     class Meta:
         model = Order
@@ -225,6 +234,7 @@ class EmbedOrderDetailOutput(OutputSerializer):
             "created_at",
             "updated_at",
             "activities",
+            "shipments",
         ]
 
 

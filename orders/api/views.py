@@ -12,7 +12,12 @@ from orders.filters import OrderFilter, ShipmentFilter
 from orders.models import Order, Shipment
 
 LIST_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("limit", int), OpenApiParameter("status", str)]
-ORDER_LIST_PARAMS = [*LIST_PARAMS, OpenApiParameter("search", str, description="Order number or external id")]
+ORDER_LIST_PARAMS = [
+    *LIST_PARAMS,
+    OpenApiParameter("search", str, description="Order number or external id"),
+    OpenApiParameter("from", str, description="Ordered at or after (ISO 8601 date or date-time)"),
+    OpenApiParameter("to", str, description="Ordered at or before (a date covers its whole day)"),
+]
 
 
 def _actor_id(principal) -> str:
@@ -120,7 +125,7 @@ class EmbedOrderDetailView(ApiView):
 
     @extend_schema(responses={200: s.EmbedOrderDetailOutput})
     def get(self, request, pk):
-        order = self.get_scoped_object(selectors.order_with_recent_activities(), pk, "Order")
+        order = self.get_scoped_object(selectors.order_with_shipments_and_recent_activities(), pk, "Order")
         return ok(s.EmbedOrderDetailOutput(order).data)
 
 

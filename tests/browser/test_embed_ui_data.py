@@ -233,6 +233,9 @@ def test_a_webhook_is_created_tested_logged_retried_disabled_and_deleted(embed, 
     failed_row = item.locator("tbody tr", has_text="HTTP 500")
     failed_row.wait_for()
     assert item.locator("tbody tr").count() == 2
+    # each attempt is in the log with what the receiver answered
+    failed_row.locator("summary", has_text="Attempts (1)").click()
+    assert "HTTP 500" in failed_row.locator("[data-attempt='1']").inner_text()
     failed_row.get_by_role("button", name="Retry").click()
     item.locator("tbody tr", has_text="HTTP 500").wait_for(state="detached")
     assert received == ["webhook.test", "webhook.test", "webhook.test"]

@@ -254,6 +254,8 @@ def test_test_endpoint_and_delivery_log(client, owner, httpserver):
     assert (
         delivery["event_type"] == "webhook.test" and delivery["success"] is True and delivery["error"] is None
     )
+    [attempt] = delivery["attempt_log"]
+    assert (attempt["number"], attempt["response_status"], attempt["response_excerpt"]) == (1, 200, "ok")
 
 
 def test_test_endpoint_reports_a_refused_connection(client, owner):

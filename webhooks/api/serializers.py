@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from orderly.api.serializers import InputSerializer, OutputSerializer
-from webhooks.models import Webhook, WebhookDelivery
+from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
 
@@ -65,9 +65,17 @@ class WebhookCreatedOutput(OutputSerializer):
         return self.context["secret"]
 
 
+class AttemptOutput(OutputSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["number", "response_status", "response_excerpt", "error", "duration_ms", "created_at"]
+
+
 class DeliveryOutput(OutputSerializer):
     response_status = serializers.IntegerField(allow_null=True)
     success = serializers.BooleanField()
+    # Every attempt, newest first, with what the receiver answered: the delivery log's detail.
+    attempt_log = AttemptOutput(many=True)
 
     class Meta:
         model = WebhookDelivery
@@ -81,4 +89,5 @@ class DeliveryOutput(OutputSerializer):
             "attempts",
             "next_attempt_at",
             "created_at",
+            "attempt_log",
         ]

@@ -108,7 +108,7 @@ class DeliveryListView(OwnerMixin, ApiView):
 
     @extend_schema(responses={200: unpaginated(s.DeliveryOutput(many=True))})
     def get(self, request, pk):
-        deliveries = self.webhook(pk).deliveries.order_by("-created_at", "-id")[:50]
+        deliveries = self.webhook(pk).deliveries.order_by("-created_at", "-id").prefetch_related("attempt_log")[:50]
         return ok(s.DeliveryOutput(deliveries, many=True).data)
 
 

@@ -376,6 +376,8 @@ export default {
   "webhooks.col_status": "Status",
   "webhooks.col_response": "Response",
   "webhooks.col_attempts": "Attempts",
+  "webhooks.attempt_log": "Attempts ({count})",
+  "webhooks.attempt_number": "Attempt #{number}",
   "webhooks.col_time": "Created",
   "webhooks.col_actions": "Actions",
   "webhooks.next_attempt": "next:",

@@ -376,6 +376,8 @@ export default {
   "webhooks.col_status": "Status",
   "webhooks.col_response": "Svar",
   "webhooks.col_attempts": "Försök",
+  "webhooks.attempt_log": "Försök ({count})",
+  "webhooks.attempt_number": "Försök #{number}",
   "webhooks.col_time": "Skapad",
   "webhooks.col_actions": "Åtgärder",
   "webhooks.next_attempt": "nästa:",

@@ -113,7 +113,7 @@ async function deliveryLog(webhook, slot, write) {
       h("td", { "data-label": t("webhooks.col_event") }, h("code", {}, d.event_type)),
       h("td", { "data-label": t("webhooks.col_status") }, badge("delivery_status", d.status || (d.success ? "delivered" : "failed"))),
       h("td", { "data-label": t("webhooks.col_response") }, d.response_status ? `HTTP ${d.response_status}` : "—", d.error ? h("div", { class: "o-danger-text" }, d.error) : null),
-      h("td", { "data-label": t("webhooks.col_attempts") }, String(d.attempts ?? ""), d.next_attempt_at ? h("div", { class: "o-muted" }, t("webhooks.next_attempt"), " ", when(d.next_attempt_at)) : null),
+      h("td", { "data-label": t("webhooks.col_attempts") }, String(d.attempts ?? ""), d.next_attempt_at ? h("div", { class: "o-muted" }, t("webhooks.next_attempt"), " ", when(d.next_attempt_at)) : null, attemptLog(d.attempt_log)),
       h("td", { "data-label": t("webhooks.col_time") }, when(d.created_at)),
       cell
     );
@@ -246,3 +246,26 @@ export default {
     clear(createSlot, open);
   },
 };
+
+// Each attempt with what the receiver answered, behind a disclosure so the log stays scannable.
+function attemptLog(attempts) {
+  if (!Array.isArray(attempts) || !attempts.length) return null;
+  return h(
+    "details",
+    { class: "o-attempts" },
+    h("summary", {}, t("webhooks.attempt_log", { count: attempts.length })),
+    h(
+      "ol",
+      { reversed: true },
+      attempts.map((a) =>
+        h(
+          "li",
+          { dataset: { attempt: String(a.number) } },
+          h("span", {}, t("webhooks.attempt_number", { number: a.number }), " · ", a.response_status ? `HTTP ${a.response_status}` : "—", " · ", `${a.duration_ms} ms`, " · ", when(a.created_at)),
+          a.error ? h("div", { class: "o-danger-text" }, a.error) : null,
+          a.response_excerpt ? h("pre", { class: "o-excerpt" }, a.response_excerpt) : null
+        )
+      )
+    )
+  );
+}

@@ -1,0 +1,48 @@
+"""Filter pieces every app's FilterSets share: ISO 8601 bounds and query names that are Python keywords."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+
+class IsoDateOrDateTimeField(forms.Field):
+    """ISO 8601 date (`2026-01-15`: the start of that day, UTC, or its end for an upper bound with
+    `end_of_day`) or date-time (`2026-01-15T10:30:00Z`)."""
+
+    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None and (day := parse_date(value)) is not None:
+                parsed = dt.datetime.combine(day, dt.time.max if self.end_of_day else dt.time.min)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError("Enter an ISO 8601 date or date-time.")
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+class IsoDateOrDateTimeFilter(django_filters.Filter):
+    field_class = IsoDateOrDateTimeField
+
+
+class WireNamedFilterSet(django_filters.FilterSet):
+    """`from` is a Python keyword: such bounds get declared names, mapped from the wire by `wire_names`."""
+
+    wire_names: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and self.wire_names:
+            data = data.copy()
+            for name, wire in self.wire_names.items():
+                if wire in data:
+                    data[name] = data.pop(wire)[-1]
+        super().__init__(data, *args, **kwargs)
