@@ -119,7 +119,7 @@ def test_order_detail_with_50_recent_activities(client, tenant):
     # then
     assert response.status_code == 200
     data = response.json()["data"]
-    assert set(data) == ORDER_FIELDS | {"line_items", "shipping_address", "tags", "notes", "activities"}
+    assert set(data) == ORDER_FIELDS | {"line_items", "shipping_address", "tags", "notes", "activities", "shipments"}
     assert data["line_items"] == [{"title": "Widget", "quantity": 2, "price": 22.5}]
     assert data["shipping_address"]["city"] == "Anytown"
     assert data["tags"] == ["vip"]
@@ -285,12 +285,14 @@ def test_detail_query_count_flat_in_children(client, tenant):
     CheckpointFactory(shipment=shipment)
     token = tenant.session(me)
     few = _count_queries(client, f"/api/v1/embed/shipments/{shipment.pk}", token)
+    few_order = _count_queries(client, f"/api/v1/embed/orders/{shipment.order_id}", token)
     CheckpointFactory.create_batch(15, shipment=shipment)
     OrderActivityFactory.create_batch(15, order=shipment.order)
+    ShipmentFactory.create_batch(5, order=shipment.order, end_user=me)
 
     # when / then
     assert _count_queries(client, f"/api/v1/embed/shipments/{shipment.pk}", token) == few
-    assert _count_queries(client, f"/api/v1/embed/orders/{shipment.order_id}", token) == few
+    assert _count_queries(client, f"/api/v1/embed/orders/{shipment.order_id}", token) == few_order
 
 
 def test_org_list_query_count_flat(client, tenant, django_assert_num_queries):
@@ -301,3 +303,27 @@ def test_org_list_query_count_flat(client, tenant, django_assert_num_queries):
 
     with django_assert_num_queries(small):
         client.get("/api/v1/orders?limit=20", **bearer(key))
+
+
+def test_order_detail_lists_its_shipments_and_the_list_filters_by_order_date(client, tenant):
+    import datetime as dt
+
+    from tests.factories import ShipmentFactory
+
+    # given two orders of one end user, on two days, one with a shipment
+    me = tenant.end_user()
+    early = OrderFactory(end_user=me, ordered_at=dt.datetime(2026, 1, 10, 23, 30, tzinfo=dt.UTC))
+    late = OrderFactory(end_user=me, ordered_at=dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC))
+    shipment = ShipmentFactory(order=early, end_user=me)
+    token = tenant.session(me)
+    # when the detail is read
+    detail = client.get(f"/api/v1/embed/orders/{early.pk}", **bearer(token)).json()["data"]
+    # then it names the shipment
+    assert [s["id"] for s in detail["shipments"]] == [str(shipment.pk)]
+    assert detail["shipments"][0]["tracking_number"] == shipment.tracking_number
+    # when the list is filtered by day: a date bound covers its whole day
+    listed = client.get("/api/v1/embed/orders?from=2026-01-10&to=2026-01-10", **bearer(token)).json()["data"]
+    assert [o["id"] for o in listed] == [str(early.pk)]
+    listed = client.get("/api/v1/embed/orders?from=2026-01-11", **bearer(token)).json()["data"]
+    assert [o["id"] for o in listed] == [str(late.pk)]
+    assert client.get("/api/v1/embed/orders?from=yesterday", **bearer(token)).status_code == 400
