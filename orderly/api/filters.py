@@ -20,9 +20,12 @@ class IsoDateOrDateTimeField(forms.Field):
         if value in (None, ""):
             return None
         try:
-            parsed = parse_datetime(value)
-            if parsed is None and (day := parse_date(value)) is not None:
+            # A bare date first: parse_datetime would read `2026-01-15` as that day's midnight too.
+            day = parse_date(value) if len(value) == 10 else None
+            if day is not None:
                 parsed = dt.datetime.combine(day, dt.time.max if self.end_of_day else dt.time.min)
+            else:
+                parsed = parse_datetime(value)
         except ValueError:
             parsed = None
         if parsed is None:
