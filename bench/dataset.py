@@ -118,10 +118,8 @@ def _analyze():
 
 
 def _pending_requests(org, count, now):
-    try:
-        from actions.models import ActionRequest
-    except ImportError:
-        return
+    from actions.models import ActionRequest
+
     order_ids = list(Order.objects.filter(organization=org).values_list("id", "end_user_id")[:count])
     ActionRequest.objects.bulk_create(
         [

@@ -74,26 +74,18 @@ def targets(org) -> list[dict]:
     return result
 
 
-def _tracking_token(org, end_user, shipment) -> str | None:
-    try:
-        from tracking import services
-    except ImportError:
-        return None
-    create = getattr(services, "tracking_page_create", None)
-    if create is None:
-        return None
-    page = create(end_user=end_user, shipment_id=shipment.id)
-    page = page[0] if isinstance(page, tuple) else page
+def _tracking_token(org, end_user, shipment) -> str:
+    from tracking import services
+
+    page, _created = services.tracking_page_create(end_user=end_user, shipment_id=shipment.id)
     return page.token
 
 
 def expiry_sweep(org) -> dict | None:
     """The product's set-based expiry of every overdue request vs one raw UPDATE of the same rows."""
-    try:
-        from actions.models import ActionRequest
-        from actions.services import action_requests_expire
-    except ImportError:
-        return None
+    from actions.models import ActionRequest
+    from actions.services import action_requests_expire
+
     rows = ActionRequest.objects.filter(organization=org)
     past = timezone.now() - dt.timedelta(minutes=1)
     rows.update(status="pending", expires_at=past)
