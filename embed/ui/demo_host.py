@@ -23,23 +23,13 @@ from pathlib import Path
 
 import requests
 
+from orderly.features import SESSION_SCOPES as ALL_SESSION_SCOPES
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY_FILE = ROOT / "var" / "embed-demo-host.json"
 DEMO_ORG, DEMO_USER = "demo", "demo@orderly.local"
 # What the host backend asks for: every scope, as an integrator would list them (CONTRACT §1).
-SESSION_SCOPES = [
-    "bridges:read",
-    "bridges:write",
-    "orders:read",
-    "shipments:read",
-    "tracking:read",
-    "actions:read",
-    "actions:write",
-    "alerts:read",
-    "alerts:write",
-    "webhooks:read",
-    "webhooks:write",
-]
+SESSION_SCOPES = list(ALL_SESSION_SCOPES)
 DEMO_END_USER = {
     "externalId": "merchant_acme",
     "name": "Acme Outdoor Co.",
