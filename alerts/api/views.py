@@ -7,7 +7,6 @@ from rest_framework import status as http
 from alerts import services
 from alerts.api import serializers as s
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.pagination import paginate
 from orderly.api.permissions import Session
 from orderly.api.schema import paginated_with, unpaginated
 from orderly.api.views import ApiView, deleted, ok
@@ -55,13 +54,10 @@ class AlertRuleDetailView(ApiView):
 
 class NotificationListView(ApiView):
     required = READ
+    max_limit = 50
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("unread", str),
-        ],
+        parameters=[OpenApiParameter("unread", str)],
         responses={
             200: paginated_with(s.NotificationOutput(many=True), unreadCount=serializers.IntegerField())
         },
@@ -73,14 +69,7 @@ class NotificationListView(ApiView):
             raise validation_error("unread", "Use true or false.")
         queryset = inbox.filter(is_read=False) if unread == "true" else inbox
         extra = {"unreadCount": inbox.filter(is_read=False).count()}
-        return paginate(
-            request,
-            queryset.order_by("-created_at", "-id"),
-            s.NotificationOutput,
-            default_limit=20,
-            max_limit=50,
-            extra=extra,
-        )
+        return self.paginate(queryset.order_by("-created_at", "-id"), s.NotificationOutput, extra=extra)
 
 
 class NotificationDetailView(ApiView):

@@ -7,13 +7,10 @@ from operations.api.serializers import OperationCreateInput, OperationDetailSeri
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from orderly.api.fields import iso_ms
-from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey
 from orderly.api.views import ApiView, ok
 
 LIST_PARAMS = [
-    OpenApiParameter("page", int),
-    OpenApiParameter("limit", int, description="Default 20, max 100."),
     OpenApiParameter("status", str, enum=[s.value for s in OperationStatus]),
     OpenApiParameter("type", str),
     OpenApiParameter("order_id", str),
@@ -44,7 +41,7 @@ class OperationListView(ApiView):
             sort=request.query_params.get("sort"),
             direction=request.query_params.get("order"),
         )
-        return paginate(request, queryset, OperationSerializer)
+        return self.paginate(queryset, OperationSerializer)
 
     @extend_schema(request=OperationCreateInput, responses={201: OperationDetailSerializer})
     def post(self, request):
