@@ -311,9 +311,8 @@ class TrackingCheckpointOutput(OutputSerializer):
         fields = CHECKPOINT_FIELDS
 
 
-SHIPMENT_LIST_FIELDS = [
-    "id",
-    "external_id",
+# A shipment's fields, named by what they are; each output lists the groups it shows, in order.
+SHIPMENT_PUBLIC_FIELDS = [  # what the public tracking answer shows: no addresses, no ids
     "tracking_number",
     "carrier",
     "service",
@@ -321,12 +320,11 @@ SHIPMENT_LIST_FIELDS = [
     "ship_date",
     "estimated_delivery",
     "actual_delivery",
-    "weight",
-    "dimensions",
-    "bridge_id",
-    "created_at",
-    "updated_at",
 ]
+SHIPMENT_FIELDS = ["external_id", *SHIPMENT_PUBLIC_FIELDS, "weight", "dimensions"]
+SHIPMENT_ADDRESS_FIELDS = ["ship_from", "ship_to"]
+SHIPMENT_RECORD_FIELDS = ["bridge_id", "created_at", "updated_at"]
+SHIPMENT_LIST_FIELDS = ["id", *SHIPMENT_FIELDS, *SHIPMENT_RECORD_FIELDS]
 
 
 class ShipmentListOutput(OutputSerializer):
@@ -340,13 +338,7 @@ class ShipmentDetailOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            *SHIPMENT_LIST_FIELDS[:-3],
-            "ship_from",
-            "ship_to",
-            *SHIPMENT_LIST_FIELDS[-3:],
-            "checkpoints",
-        ]
+        fields = ["id", *SHIPMENT_FIELDS, *SHIPMENT_ADDRESS_FIELDS, *SHIPMENT_RECORD_FIELDS, "checkpoints"]
 
 
 class ShipmentCreatedOutput(OutputSerializer):
@@ -354,14 +346,7 @@ class ShipmentCreatedOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            *SHIPMENT_LIST_FIELDS[:1],
-            "order_id",
-            *SHIPMENT_LIST_FIELDS[1:-3],
-            "ship_from",
-            "ship_to",
-            *SHIPMENT_LIST_FIELDS[-3:],
-        ]
+        fields = ["id", "order_id", *SHIPMENT_FIELDS, *SHIPMENT_ADDRESS_FIELDS, *SHIPMENT_RECORD_FIELDS]
 
 
 class TrackingOutput(OutputSerializer):
@@ -369,14 +354,4 @@ class TrackingOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            "id",
-            "tracking_number",
-            "carrier",
-            "service",
-            "status",
-            "ship_date",
-            "estimated_delivery",
-            "actual_delivery",
-            "checkpoints",
-        ]
+        fields = ["id", *SHIPMENT_PUBLIC_FIELDS, "checkpoints"]
