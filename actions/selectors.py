@@ -10,7 +10,7 @@ from actions.models import ActionRequest, ActionStatus
 from orderly.dashboard.overview import daily_series
 
 
-def action_requests_for_end_user(*, end_user, status: str | None = None):
+def action_request_list(*, end_user, status: str | None = None):
     qs = ActionRequest.objects.for_end_user(end_user).select_related("resolved_by__membership")
     if status:
         qs = qs.filter(status=status)
@@ -59,7 +59,7 @@ def action_request_status_counts(*, organization) -> dict[str, int]:
     return counts
 
 
-def action_request_for_staff(*, organization, request_id):
+def action_request_get(*, organization, request_id):
     return (
         ActionRequest.objects.for_organization(organization)
         .select_related("end_user", "order", "resolved_by__membership")

@@ -100,7 +100,7 @@ class RequestDetailView(StaffMixin, TemplateView):
     template_name = "dashboard/actions/detail.html"
 
     def get_action_request(self):
-        action_request = selectors.action_request_for_staff(
+        action_request = selectors.action_request_get(
             organization=self.organization, request_id=self.kwargs["pk"]
         )
         if action_request is None:
@@ -148,7 +148,7 @@ class RequestResolveView(StaffMixin, View):
         except DomainError as error:
             if error.code is ErrorCode.NOT_FOUND:
                 raise Http404("No such request.") from None
-            current = selectors.action_request_for_staff(organization=self.organization, request_id=pk)
+            current = selectors.action_request_get(organization=self.organization, request_id=pk)
             messages.warning(
                 request, stale_message(current) if current and not current.is_pending else error.message
             )

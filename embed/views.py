@@ -11,7 +11,7 @@ from django.views.generic import FormView, TemplateView
 
 from embed.api.serializers import ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
-from embed.models import EmbedConfig
+from embed.selectors import embed_config_get
 from embed.services import embed_config_upsert
 from orderly.accounts.models import EndUser
 from orderly.dashboard.access import StaffMixin
@@ -104,7 +104,7 @@ class EmbedConfigView(StaffMixin, FormView):
     form_class = EmbedConfigForm
 
     def get_initial(self):
-        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        config = embed_config_get(organization=self.organization)
         if config is None:
             return {"is_active": True, "primary_color": "#4F46E5"}
         branding = config.branding or {}
@@ -120,7 +120,7 @@ class EmbedConfigView(StaffMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        config = embed_config_get(organization=self.organization)
         return {**super().get_context_data(**kwargs), "config": config}
 
     def form_valid(self, form):

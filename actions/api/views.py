@@ -27,7 +27,7 @@ class ActionRequestListView(ApiView):
     )
     def get(self, request):
         queryset = self.filtered(
-            ActionRequestFilter, selectors.action_requests_for_end_user(end_user=self.principal.end_user)
+            ActionRequestFilter, selectors.action_request_list(end_user=self.principal.end_user)
         )
         return self.paginate(queryset, s.ActionRequestListOutput)
 

@@ -37,18 +37,18 @@ class AlertRuleDetailView(ApiView):
 
     @extend_schema(responses={200: s.AlertRuleOutput})
     def get(self, request, pk):
-        return ok(s.AlertRuleOutput(services.rule_get(end_user=self.principal.end_user, rule_id=pk)).data)
+        return ok(s.AlertRuleOutput(services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)).data)
 
     @extend_schema(request=s.AlertRuleUpdateInput, responses={200: s.AlertRuleOutput})
     def patch(self, request, pk):
-        rule = services.rule_get(end_user=self.principal.end_user, rule_id=pk)
+        rule = services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)
         serializer = s.AlertRuleUpdateInput(data=request.data, rule=rule)
         serializer.is_valid(raise_exception=True)
         rule = services.alert_rule_update(rule=rule, changes=serializer.model_fields())
         return ok(s.AlertRuleOutput(rule).data)
 
     def delete(self, request, pk):
-        services.alert_rule_delete(rule=services.rule_get(end_user=self.principal.end_user, rule_id=pk))
+        services.alert_rule_delete(rule=services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk))
         return deleted()
 
 
@@ -79,7 +79,7 @@ class NotificationDetailView(ApiView):
     def patch(self, request, pk):
         data = self.validated(s.NotificationUpdateInput)
         changes = {{"isRead": "is_read", "isDismissed": "is_dismissed"}[k]: v for k, v in data.items()}
-        notification = services.notification_update(
+        notification = services.alert_notification_update(
             end_user=self.principal.end_user, notification_id=pk, changes=changes
         )
         return ok(s.NotificationOutput(notification).data)

@@ -26,7 +26,7 @@ from bridges.services import (
     bridge_shopify_oauth_complete,
     bridge_shopify_oauth_start,
     bridge_test_connection,
-    bridge_types_allowed,
+    bridge_type_list_allowed,
     bridge_update,
 )
 from orderly.api.permissions import Public, Session
@@ -56,7 +56,7 @@ class BridgeTypeListView(ApiView):
         operation_id="embed_bridge_types_list", responses={200: unpaginated(BridgeTypeOutput(many=True))}
     )
     def get(self, request):
-        types = bridge_types_allowed(
+        types = bridge_type_list_allowed(
             embed_config=self.principal.embed_config,
             session_allowed_types=self.principal.allowed_bridge_types,
         )

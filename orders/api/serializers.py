@@ -182,6 +182,7 @@ ORDER_LIST_FIELDS = [
     "created_at",
     "updated_at",
 ]
+ORDER_CONTENT_FIELDS = ["line_items", "shipping_address", "tags", "notes"]  # the detail's, beyond the row's
 
 
 class EmbedOrderOutput(OutputSerializer):
@@ -215,27 +216,7 @@ class EmbedOrderDetailOutput(OutputSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "order_number",
-            "external_id",
-            "status",
-            "fulfillment_status",
-            "payment_status",
-            "customer",
-            "line_items",
-            "shipping_address",
-            "totals",
-            "currency",
-            "tags",
-            "notes",
-            "ordered_at",
-            "bridge_id",
-            "created_at",
-            "updated_at",
-            "activities",
-            "shipments",
-        ]
+        fields = [*ORDER_LIST_FIELDS, *ORDER_CONTENT_FIELDS, "activities", "shipments"]
 
 
 class OrderOutput(OutputSerializer):
