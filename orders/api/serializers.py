@@ -264,7 +264,7 @@ class OrderActionOutput(serializers.Serializer):
     created_at = IsoDateTimeField(read_only=True)
 
 
-CHECKPOINT_FIELDS = [
+CHECKPOINT_PUBLIC_FIELDS = [  # what the public tracking page shows
     "id",
     "status",
     "status_detail",
@@ -272,12 +272,11 @@ CHECKPOINT_FIELDS = [
     "city",
     "state",
     "country",
-    "postal_code",
     "latitude",
     "longitude",
     "checkpoint_time",
-    "carrier_status_code",
 ]
+CHECKPOINT_FIELDS = [*CHECKPOINT_PUBLIC_FIELDS, "postal_code", "carrier_status_code"]
 
 
 class CheckpointOutput(OutputSerializer):

@@ -1,7 +1,6 @@
 """The one dashboard pager: every list pages with it, its links keep the filters, it is accessible."""
 
 import pytest
-from django.test import Client
 
 from operations.models import Operation
 from orderly.dashboard.pagination import DASHBOARD_PAGE_SIZE
@@ -12,13 +11,6 @@ from tracking.services import tracking_page_create
 from webhooks.services import webhook_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(tenant):
-    browser = Client()
-    browser.force_login(tenant.user)
-    return browser
 
 
 def test_pager_says_where_it_is_and_keeps_the_filters(staff, tenant):

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
-from orders.api.serializers import SHIPMENT_PUBLIC_FIELDS
+from orders.api.serializers import CHECKPOINT_PUBLIC_FIELDS, SHIPMENT_PUBLIC_FIELDS
 from orders.models import Shipment, TrackingCheckpoint
 from tracking.models import TrackingPage
 
@@ -35,18 +35,7 @@ class PublicShipmentOutput(OutputSerializer):
 class PublicCheckpointOutput(OutputSerializer):
     class Meta:
         model = TrackingCheckpoint
-        fields = [
-            "id",
-            "status",
-            "status_detail",
-            "location",
-            "city",
-            "state",
-            "country",
-            "latitude",
-            "longitude",
-            "checkpoint_time",
-        ]
+        fields = CHECKPOINT_PUBLIC_FIELDS
 
 
 class PublicBrandingOutput(PlainOutputSerializer):
