@@ -3,51 +3,48 @@
 import datetime as dt
 import statistics
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import ActionRequest, ActionStatus
 from orderly.dashboard.overview import daily_series
 
-QUEUE_ALL = "all"
 
-
-def action_requests_for_end_user(*, end_user, status: str | None = None):
+def action_request_list(*, end_user, status: str | None = None):
     qs = ActionRequest.objects.for_end_user(end_user).select_related("resolved_by__membership")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
 
 
-def action_request_queue(
-    *,
-    organization,
-    status: str | None = ActionStatus.PENDING,
-    action_type: str | None = None,
-    end_user_id=None,
-    older_than_days: int | None = None,
-    search: str = "",
-):
-    """The review queue, oldest first, with what the queue shows joined in one query."""
-    qs = ActionRequest.objects.for_organization(organization).select_related(
-        "end_user", "order", "resolved_by__membership"
+# What the queue shows (the API's answer and the dashboard's rows): the request, its end user and
+# only the order's number.
+QUEUE_COLUMNS = (
+    "id",
+    "order_id",
+    "order__order_number",
+    "action_type",
+    "title",
+    "description",
+    "status",
+    "requested_changes",
+    "expires_at",
+    "created_at",
+    "end_user__external_id",
+    "end_user__name",
+    "end_user__email",
+)
+
+
+def action_request_queue(*, organization):
+    """The organization's review queue, oldest first, in one joined query; filter it with
+    `actions.filters.ActionRequestQueueFilter`."""
+    return (
+        ActionRequest.objects.for_organization(organization)
+        .select_related("end_user", "order")
+        .only(*QUEUE_COLUMNS)
+        .order_by("created_at", "id")
     )
-    if status and status != QUEUE_ALL:
-        qs = qs.filter(status=status)
-    if action_type:
-        qs = qs.filter(action_type=action_type)
-    if end_user_id:
-        qs = qs.filter(end_user_id=end_user_id)
-    if older_than_days:
-        qs = qs.filter(created_at__lte=timezone.now() - dt.timedelta(days=older_than_days))
-    if search:
-        qs = qs.filter(
-            Q(title__icontains=search)
-            | Q(order__order_number__icontains=search)
-            | Q(end_user__name__icontains=search)
-            | Q(end_user__email__icontains=search)
-        )
-    return qs.order_by("created_at", "id")
 
 
 def action_request_status_counts(*, organization) -> dict[str, int]:
@@ -62,7 +59,7 @@ def action_request_status_counts(*, organization) -> dict[str, int]:
     return counts
 
 
-def action_request_for_staff(*, organization, request_id):
+def action_request_get(*, organization, request_id):
     return (
         ActionRequest.objects.for_organization(organization)
         .select_related("end_user", "order", "resolved_by__membership")

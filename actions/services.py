@@ -58,7 +58,7 @@ def action_request_event_data(action_request: ActionRequest) -> dict:
     }
 
 
-def cancellation_request_payload(action_request: ActionRequest) -> dict:
+def action_request_cancellation_payload(action_request: ActionRequest) -> dict:
     """Exactly the fields of seeds/cancellation-request-events.txt."""
     order = action_request.order
     return {
@@ -105,7 +105,7 @@ def _events(action_request: ActionRequest, *, topic: str) -> list:
         if cancellation_topic:
             events.append(
                 order_event_build(
-                    subject=order, event_type=cancellation_topic, data=cancellation_request_payload(action_request)
+                    subject=order, event_type=cancellation_topic, data=action_request_cancellation_payload(action_request)
                 )
             )
     return events

@@ -3,20 +3,18 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
 from actions import selectors, services
-from actions.forms import QueueFilterForm, ResolveForm
+from actions.filters import ActionRequestQueueFilter
+from actions.forms import ResolveForm
 from actions.models import ActionStatus, ActionType
-from orderly.accounts.models import EndUser
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError, ErrorCode
-
-PAGE_SIZE = 25
 
 ADDRESS_ROWS = [
     ("Name", ("name",)),
@@ -77,24 +75,15 @@ class QueueView(StaffMixin, TemplateView):
     template_name = "dashboard/actions/queue.html"
 
     def get_context_data(self, **kwargs):
-        # Only end users who have filed something, so the menu stays short.
-        end_users = (
-            EndUser.objects.for_organization(self.organization)
-            .filter(action_requests__isnull=False)
-            .distinct()
-            .order_by("name", "external_id")
-        )
-        form = QueueFilterForm(self.request.GET or None, end_users=end_users)
-        filters = form.filters()
-        queue = selectors.action_request_queue(organization=self.organization, **filters)
-        page = Paginator(queue, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        params = {k: v for k, v in self.request.GET.items() if k != "page" and v}
+        queue = selectors.action_request_queue(organization=self.organization)
+        # The API's filter; on a page a bad value drops only its own filter instead of failing.
+        filterset = ActionRequestQueueFilter(self.request.GET, queryset=queue).without_invalid()
         counts = selectors.action_request_status_counts(organization=self.organization)
         return {
             **super().get_context_data(**kwargs),
-            "form": form,
-            "page": page,
-            "status": filters["status"],
+            "form": filterset.form,
+            "page": paginate_page(self.request, filterset.qs),
+            "status": filterset.form.cleaned_data["status"],
             "counts": [
                 {
                     "status": s.value,
@@ -104,7 +93,6 @@ class QueueView(StaffMixin, TemplateView):
                 }
                 for s in ActionStatus
             ],
-            "query": urlencode(params),
         }
 
 
@@ -112,7 +100,7 @@ class RequestDetailView(StaffMixin, TemplateView):
     template_name = "dashboard/actions/detail.html"
 
     def get_action_request(self):
-        action_request = selectors.action_request_for_staff(
+        action_request = selectors.action_request_get(
             organization=self.organization, request_id=self.kwargs["pk"]
         )
         if action_request is None:
@@ -160,7 +148,7 @@ class RequestResolveView(StaffMixin, View):
         except DomainError as error:
             if error.code is ErrorCode.NOT_FOUND:
                 raise Http404("No such request.") from None
-            current = selectors.action_request_for_staff(organization=self.organization, request_id=pk)
+            current = selectors.action_request_get(organization=self.organization, request_id=pk)
             messages.warning(
                 request, stale_message(current) if current and not current.is_pending else error.message
             )

@@ -25,7 +25,7 @@ RULE_UPDATE_FIELDS = (
 NOTIFICATION_UPDATE_FIELDS = ("is_read", "is_dismissed")
 
 
-def condition_matches(condition: dict, data: dict) -> bool:
+def alert_condition_matches(condition: dict, data: dict) -> bool:
     """Every key must match the event's data: equal, or one of a list ("any of")."""
     for key, expected in (condition or {}).items():
         actual = data.get(key)
@@ -105,7 +105,7 @@ def _describe(event) -> tuple[str, str]:
     return topic.replace(".", " ").replace("_", " ").capitalize(), f"Event {topic} occurred."
 
 
-def alerts_for_events(events) -> None:
+def alert_rules_evaluate(events) -> None:
     """Event consumer (inside the events' transaction): fire each end user's matching rules.
 
     One rule query per batch of events; the rules found are then matched event by event.
@@ -130,7 +130,7 @@ def alerts_for_events(events) -> None:
 def _alerts_fire(event, rules) -> None:
     now = timezone.now()
     for rule in rules:
-        if not condition_matches(rule.condition, event.data or {}):
+        if not alert_condition_matches(rule.condition, event.data or {}):
             continue
         window_start = now - dt.timedelta(minutes=rule.cooldown_minutes)
         # `last_fired_at` only moves forward, so a rule seen in cooldown (it fired earlier in this
@@ -173,7 +173,7 @@ def _alerts_fire(event, rules) -> None:
             )
 
 
-def notification_update(*, end_user, notification_id, changes: dict) -> AlertNotification:
+def alert_notification_update(*, end_user, notification_id, changes: dict) -> AlertNotification:
     notification = AlertNotification.objects.for_end_user(end_user).filter(pk=notification_id).first()
     if notification is None:
         raise not_found("Notification")
@@ -181,7 +181,7 @@ def notification_update(*, end_user, notification_id, changes: dict) -> AlertNot
     return notification
 
 
-def rule_get(*, end_user, rule_id) -> AlertRule:
+def alert_rule_get(*, end_user, rule_id) -> AlertRule:
     rule = AlertRule.objects.for_end_user(end_user).select_related("target").filter(pk=rule_id).first()
     if rule is None:
         raise not_found("Alert rule")

@@ -32,7 +32,7 @@ MASK_PREFIX = "****"
 # Which types an end user may use ---------------------------------------------------------------
 
 
-def bridge_types_allowed(*, embed_config, session_allowed_types=None) -> list[BridgeType]:
+def bridge_type_list_allowed(*, embed_config, session_allowed_types=None) -> list[BridgeType]:
     """Registry ∩ the embed config's allowed types ∩ the session's (when the session has a list)."""
     config_allowed = set((embed_config.allowed_bridge_types or []) if embed_config is not None else [])
     return [
@@ -48,7 +48,7 @@ def _bridge_type_for_use(
     bridge_type = bridge_type_get(type_id)
     if bridge_type is None:
         raise validation_error(field, f"Unknown bridge type '{type_id}'.")
-    if bridge_type not in bridge_types_allowed(
+    if bridge_type not in bridge_type_list_allowed(
         embed_config=embed_config, session_allowed_types=session_allowed_types
     ):
         raise DomainError(
@@ -100,12 +100,12 @@ def _config_split(*, bridge_type: BridgeType, values: dict) -> tuple[dict, dict]
     return plain, secret
 
 
-def bridge_config_full(*, bridge: Bridge) -> dict:
+def bridge_config_decrypt(*, bridge: Bridge) -> dict:
     """The decrypted config, for the bridge service only."""
     return {**(bridge.config or {}), **decrypt_json(bridge.secret_config)}
 
 
-def bridge_config_masked(*, bridge: Bridge) -> dict:
+def bridge_config_mask(*, bridge: Bridge) -> dict:
     """The config as an API response shows it: secrets masked (`"****c456"`)."""
     secret = decrypt_json(bridge.secret_config)
     return {**(bridge.config or {}), **{key: mask_secret(value) for key, value in secret.items()}}
@@ -235,7 +235,7 @@ def bridge_test_connection(*, bridge: Bridge) -> tuple[bool, str]:
     """
     try:
         _status, body = bridge_service_post(
-            bridge_type=bridge.type, path="/test", payload={"config": bridge_config_full(bridge=bridge)}
+            bridge_type=bridge.type, path="/test", payload={"config": bridge_config_decrypt(bridge=bridge)}
         )
         success = body.get("success")
         if not isinstance(success, bool):

@@ -33,5 +33,5 @@ def embed_origin_allowed(origin: str, *, organization_id=None) -> bool:
     return any(origin in origins for origins in mapping.values())
 
 
-def embed_config_for_organization(organization) -> EmbedConfig | None:
+def embed_config_get(*, organization) -> EmbedConfig | None:
     return EmbedConfig.objects.filter(organization=organization).first()

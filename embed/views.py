@@ -1,10 +1,8 @@
 """Dashboard pages for end users, the event log and the embed configuration."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -13,15 +11,14 @@ from django.views.generic import FormView, TemplateView
 
 from embed.api.serializers import ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
-from embed.models import EmbedConfig
+from embed.selectors import embed_config_get
 from embed.services import embed_config_upsert
 from orderly.accounts.models import EndUser
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
 from orders.models import Order
-
-PAGE_SIZE = 25
 
 
 class EndUserListView(StaffMixin, TemplateView):
@@ -37,16 +34,11 @@ class EndUserListView(StaffMixin, TemplateView):
             queryset = queryset.filter(
                 Q(name__icontains=q) | Q(email__icontains=q) | Q(external_id__icontains=q)
             )
-        page = Paginator(queryset.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
-        q = self.request.GET.get("q", "")
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "page": page,
-            "q": q,
-            "query": urlencode({"q": q}) if q else "",
+            "page": paginate_page(self.request, queryset.order_by("-created_at", "-id")),
+            "q": self.request.GET.get("q", ""),
         }
 
 
@@ -93,21 +85,17 @@ class EventListView(StaffMixin, TemplateView):
                     created_at__lt=dt.datetime.combine(data["date_to"], dt.time.min, dt.UTC)
                     + dt.timedelta(days=1)
                 )
-        page = Paginator(queryset.order_by("-created_at", "-id"), 50).get_page(self.request.GET.get("page"))
         types = (
             Event.objects.for_organization(self.organization)
             .order_by()
             .values_list("event_type", flat=True)
             .distinct()
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "page": page,
+            "page": paginate_page(self.request, queryset.order_by("-created_at", "-id")),
             "event_types": sorted(types),
-            "query": query.urlencode(),
         }
 
 
@@ -116,7 +104,7 @@ class EmbedConfigView(StaffMixin, FormView):
     form_class = EmbedConfigForm
 
     def get_initial(self):
-        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        config = embed_config_get(organization=self.organization)
         if config is None:
             return {"is_active": True, "primary_color": "#4F46E5"}
         branding = config.branding or {}
@@ -132,7 +120,7 @@ class EmbedConfigView(StaffMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        config = embed_config_get(organization=self.organization)
         return {**super().get_context_data(**kwargs), "config": config}
 
     def form_valid(self, form):

@@ -5,7 +5,7 @@ class OperationsConfig(AppConfig):
     name = "operations"
 
     def ready(self):
-        from operations.services import operations_from_action_requests
+        from operations.services import operations_create_for_action_requests
         from orderly.events.services import event_subscribe
 
-        event_subscribe("action_request.resolved", operations_from_action_requests)
+        event_subscribe("action_request.resolved", operations_create_for_action_requests)

@@ -282,13 +282,13 @@ def _action_request_input(action_type: str, data: dict) -> dict:
     return {"note": changes.get("note") or note}
 
 
-def operations_from_action_requests(events) -> None:
+def operations_create_for_action_requests(events) -> None:
     """Consumer of `action_request.resolved`: each approval becomes an operation, executed after commit."""
     for event in events:
-        operation_from_action_request(event)
+        operation_create_for_action_request(event)
 
 
-def operation_from_action_request(event) -> Operation | None:
+def operation_create_for_action_request(event) -> Operation | None:
     data = event.data or {}
     op_type = ACTION_REQUEST_OPERATIONS.get(data.get("action_type"))
     if data.get("status") != "approved" or op_type is None:

@@ -1,9 +1,6 @@
 """Staff pages for operations, mounted at /dashboard/operations/: list, detail and undo."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
@@ -14,9 +11,9 @@ from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_get, operation_type_names
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 
-PAGE_SIZE = 25
 FILTERS = ("status", "type", "order_id")
 
 
@@ -28,12 +25,9 @@ class OperationListView(StaffMixin, TemplateView):
         filterset = OperationFilter(self.request.GET, queryset=queryset)
         valid = filterset.is_valid()
         operations = selectors.operation_list(queryset=filterset.qs if valid else queryset.none())
-        page = Paginator(operations, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = urlencode({k: v for k, v in self.request.GET.items() if k in FILTERS and v})
         return {
             **super().get_context_data(**kwargs),
-            "page": page,
-            "query": query,
+            "page": paginate_page(self.request, operations),
             "statuses": OperationStatus.choices,
             "types": operation_type_names(),
             "current": {k: self.request.GET.get(k, "") for k in FILTERS},

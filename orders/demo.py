@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from orderly.accounts.models import EndUser
 from orders.models import Order, OrderActivity, Shipment, TrackingCheckpoint
-from orders.services import order_activity_build, version_tag_generate
+from orders.services import order_activity_build, order_version_tag_generate
 
 ORDER_COUNT = 40
 PREFIX = "demo-order-"
@@ -124,7 +124,7 @@ def seed(*, organization, user, stdout) -> None:
             currency="USD",
             tags=["vip"] if n % 5 == 0 else [],
             ordered_at=ordered_at,
-            version_tag=version_tag_generate(),
+            version_tag=order_version_tag_generate(),
         )
         orders.append(order)
         activities.append(

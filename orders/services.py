@@ -61,7 +61,7 @@ ORDER_FIELDS = (
 )
 
 
-def version_tag_generate() -> str:
+def order_version_tag_generate() -> str:
     """An opaque tag: base64 of 16 random bytes (24 characters)."""
     return base64.b64encode(secrets.token_bytes(16)).decode("ascii")
 
@@ -238,11 +238,11 @@ def order_ingest_process(*, ingest_id) -> bool:
         OrderIngest.objects.filter(pk=ingest.pk).update(processed_at=now)
         # Only the last pending change issues a tag: until then the order is still processing.
         if not OrderIngest.objects.filter(order=order, processed_at__isnull=True).exists():
-            Order.objects.filter(pk=order.pk).update(version_tag=version_tag_generate())
+            Order.objects.filter(pk=order.pk).update(version_tag=order_version_tag_generate())
     return True
 
 
-def order_ingests_pending(*, older_than: dt.timedelta, limit: int = 500) -> list:
+def order_ingest_list_pending(*, older_than: dt.timedelta, limit: int = 500) -> list:
     cutoff = timezone.now() - older_than
     return list(
         OrderIngest.objects.filter(processed_at__isnull=True, created_at__lt=cutoff)
@@ -317,7 +317,7 @@ def order_status_change(
     applies its changes at once and records them when it processes them (the same record)."""
     previous = order.status
     order.status = status
-    order.version_tag = version_tag_generate()
+    order.version_tag = order_version_tag_generate()
     order.save(update_fields=["status", "version_tag", "updated_at"])
     _order_status_changed(
         order=order,

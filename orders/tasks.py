@@ -17,7 +17,7 @@ def order_ingest_process(ingest_id: str) -> bool:
 @shared_task(name="orderly.orders.tasks.order_ingests_sweep")
 def order_ingests_sweep() -> int:
     """Re-queue ingests still unprocessed after SWEEP_AFTER (a lost or failed message)."""
-    pending = services.order_ingests_pending(older_than=SWEEP_AFTER)
+    pending = services.order_ingest_list_pending(older_than=SWEEP_AFTER)
     for ingest_id in pending:
         order_ingest_process.delay(str(ingest_id))
     return len(pending)

@@ -1,18 +1,14 @@
 """Staff dashboard pages for orders: list (same filters as the API) and detail with shipments."""
 
-from urllib.parse import urlencode
-
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import TemplateView
 
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orders import selectors
 from orders.filters import OrderFilter
 from orders.models import Order, OrderStatus, Shipment, TrackingCheckpoint
-
-PAGE_SIZE = 25
 
 
 class OrderListView(StaffMixin, TemplateView):
@@ -22,12 +18,9 @@ class OrderListView(StaffMixin, TemplateView):
         queryset = selectors.order_list(queryset=Order.objects.for_organization(self.organization))
         filterset = OrderFilter(self.request.GET, queryset=queryset.select_related("end_user"))
         orders = filterset.qs if filterset.is_valid() else queryset.none()
-        page = Paginator(orders, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = urlencode({k: v for k, v in self.request.GET.items() if k in ("status", "search") and v})
         return {
             **super().get_context_data(**kwargs),
-            "page": page,
-            "query": query,
+            "page": paginate_page(self.request, orders),
             "statuses": OrderStatus.choices,
             "status": self.request.GET.get("status", ""),
             "search": self.request.GET.get("search", ""),

@@ -1,12 +1,12 @@
 """The public, branded tracking page: server-rendered, fast without JavaScript, no PII."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError, ErrorCode
 from tracking import selectors, services
 from tracking.models import TrackingPage
@@ -44,5 +44,4 @@ class TrackingPageListView(StaffMixin, TemplateView):
             .select_related("shipment", "end_user")
             .order_by("-created_at", "-id")
         )
-        page = Paginator(queryset, 25).get_page(self.request.GET.get("page"))
-        return {**super().get_context_data(**kwargs), "page": page}
+        return {**super().get_context_data(**kwargs), "page": paginate_page(self.request, queryset)}

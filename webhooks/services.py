@@ -157,7 +157,7 @@ def _enqueue(delivery_ids) -> None:
         deliveries_attempt.delay(ids[start : start + size])
 
 
-def deliveries_for_events(events) -> None:
+def deliveries_create_for_events(events) -> None:
     """Event consumer (inside the events' transaction): one delivery row per subscribed endpoint.
 
     One subscription query per batch of events. The rows commit with the change itself; sending

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from webhooks import services
 from webhooks.models import Webhook
@@ -45,9 +45,8 @@ class WebhookDetailView(_WebhookMixin, TemplateView):
     def get_context_data(self, **kwargs):
         webhook = self.webhook(kwargs["pk"])
         deliveries = webhook.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-id")
-        page = Paginator(deliveries, 25).get_page(self.request.GET.get("page"))
         since = (timezone.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-        return {**super().get_context_data(**kwargs), "webhook": webhook, "page": page, "since": since}
+        return {**super().get_context_data(**kwargs), "webhook": webhook, "page": paginate_page(self.request, deliveries), "since": since}
 
 
 class DeliveryResendView(_WebhookMixin, View):

@@ -1,13 +1,13 @@
 """Action-request endpoints: thin adapters around actions.services and actions.selectors."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 
 from actions import selectors, services
 from actions.api import serializers as s
-from actions.filters import ActionRequestFilter, QueueFilter
-from actions.models import ActionRequest
-from orderly.api.pagination import paginate
+from actions.filters import AGE_CHOICES, ActionRequestFilter, ActionRequestQueueFilter
+from actions.models import ActionRequest, ActionType
 from orderly.api.permissions import ApiKey, Session
 from orderly.api.views import ApiView, deleted, ok
 
@@ -15,22 +15,21 @@ FEATURE = "action_requests"
 READ = Session("actions:read", feature=FEATURE)
 WRITE = Session("actions:write", feature=FEATURE)
 MANAGE = ApiKey("embed:manage")
-PAGE = {"default_limit": 20, "max_limit": 50}
-PAGE_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("limit", int)]
 
 
 class ActionRequestListView(ApiView):
     required = {"GET": READ, "POST": WRITE}
+    max_limit = 50
 
     @extend_schema(
-        parameters=[*PAGE_PARAMS, OpenApiParameter("status", str)],
+        parameters=[OpenApiParameter("status", str)],
         responses={200: s.ActionRequestListOutput(many=True)},
     )
     def get(self, request):
         queryset = self.filtered(
-            ActionRequestFilter, selectors.action_requests_for_end_user(end_user=self.principal.end_user)
+            ActionRequestFilter, selectors.action_request_list(end_user=self.principal.end_user)
         )
-        return paginate(request, queryset, s.ActionRequestListOutput, **PAGE)
+        return self.paginate(queryset, s.ActionRequestListOutput)
 
     @extend_schema(request=s.ActionRequestCreateInput, responses={201: s.ActionRequestOutput})
     def post(self, request):
@@ -60,43 +59,25 @@ class ActionRequestDetailView(ApiView):
         return deleted()
 
 
-QUEUE_COLUMNS = (
-    "id",
-    "order_id",
-    "order__order_number",
-    "action_type",
-    "title",
-    "description",
-    "status",
-    "requested_changes",
-    "expires_at",
-    "created_at",
-    "end_user__external_id",
-    "end_user__name",
-    "end_user__email",
-)
-
-
 class ActionRequestQueueView(ApiView):
     required = MANAGE
+    max_limit = 50
 
     @extend_schema(
         parameters=[
-            *PAGE_PARAMS,
             OpenApiParameter("status", str, description="default pending; `all` for every status"),
+            OpenApiParameter("action_type", str, enum=ActionType.values),
+            OpenApiParameter("end_user", OpenApiTypes.UUID, description="an end user's id"),
+            OpenApiParameter("age", str, enum=[value for value, _ in AGE_CHOICES], description="older than N days"),
+            OpenApiParameter("q", str, description="in the title, the order number, the end user's name or email"),
         ],
         responses={200: s.ActionRequestQueueOutput(many=True)},
     )
     def get(self, request):
-        queryset = selectors.action_request_queue(organization=self.organization, status=None)
-        # The API queue shows the end user and the order's number: join those, and only the order's number.
-        queryset = (
-            self.filtered(QueueFilter, queryset)
-            .select_related(None)
-            .select_related("end_user", "order")
-            .only(*QUEUE_COLUMNS)
+        queryset = self.filtered(
+            ActionRequestQueueFilter, selectors.action_request_queue(organization=self.organization)
         )
-        return paginate(request, queryset.order_by("created_at", "id"), s.ActionRequestQueueOutput, **PAGE)
+        return self.paginate(queryset, s.ActionRequestQueueOutput)
 
 
 class ActionRequestResolveView(ApiView):

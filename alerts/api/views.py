@@ -7,7 +7,6 @@ from rest_framework import status as http
 from alerts import services
 from alerts.api import serializers as s
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.pagination import paginate
 from orderly.api.permissions import Session
 from orderly.api.schema import paginated_with, unpaginated
 from orderly.api.views import ApiView, deleted, ok
@@ -38,30 +37,27 @@ class AlertRuleDetailView(ApiView):
 
     @extend_schema(responses={200: s.AlertRuleOutput})
     def get(self, request, pk):
-        return ok(s.AlertRuleOutput(services.rule_get(end_user=self.principal.end_user, rule_id=pk)).data)
+        return ok(s.AlertRuleOutput(services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)).data)
 
     @extend_schema(request=s.AlertRuleUpdateInput, responses={200: s.AlertRuleOutput})
     def patch(self, request, pk):
-        rule = services.rule_get(end_user=self.principal.end_user, rule_id=pk)
+        rule = services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)
         serializer = s.AlertRuleUpdateInput(data=request.data, rule=rule)
         serializer.is_valid(raise_exception=True)
         rule = services.alert_rule_update(rule=rule, changes=serializer.model_fields())
         return ok(s.AlertRuleOutput(rule).data)
 
     def delete(self, request, pk):
-        services.alert_rule_delete(rule=services.rule_get(end_user=self.principal.end_user, rule_id=pk))
+        services.alert_rule_delete(rule=services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk))
         return deleted()
 
 
 class NotificationListView(ApiView):
     required = READ
+    max_limit = 50
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("unread", str),
-        ],
+        parameters=[OpenApiParameter("unread", str)],
         responses={
             200: paginated_with(s.NotificationOutput(many=True), unreadCount=serializers.IntegerField())
         },
@@ -73,14 +69,7 @@ class NotificationListView(ApiView):
             raise validation_error("unread", "Use true or false.")
         queryset = inbox.filter(is_read=False) if unread == "true" else inbox
         extra = {"unreadCount": inbox.filter(is_read=False).count()}
-        return paginate(
-            request,
-            queryset.order_by("-created_at", "-id"),
-            s.NotificationOutput,
-            default_limit=20,
-            max_limit=50,
-            extra=extra,
-        )
+        return self.paginate(queryset.order_by("-created_at", "-id"), s.NotificationOutput, extra=extra)
 
 
 class NotificationDetailView(ApiView):
@@ -90,7 +79,7 @@ class NotificationDetailView(ApiView):
     def patch(self, request, pk):
         data = self.validated(s.NotificationUpdateInput)
         changes = {{"isRead": "is_read", "isDismissed": "is_dismissed"}[k]: v for k, v in data.items()}
-        notification = services.notification_update(
+        notification = services.alert_notification_update(
             end_user=self.principal.end_user, notification_id=pk, changes=changes
         )
         return ok(s.NotificationOutput(notification).data)

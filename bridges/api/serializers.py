@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from bridges.models import Bridge
-from bridges.services import bridge_config_masked
+from bridges.services import bridge_config_mask
 from orderly.api.serializers import InputSerializer, OutputSerializer
 
 
@@ -58,7 +58,7 @@ class BridgeOutput(OutputSerializer):
         ]
 
     def get_config(self, bridge) -> dict:
-        return bridge_config_masked(bridge=bridge)
+        return bridge_config_mask(bridge=bridge)
 
 
 class BridgeTestOutput(serializers.Serializer):

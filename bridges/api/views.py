@@ -26,10 +26,9 @@ from bridges.services import (
     bridge_shopify_oauth_complete,
     bridge_shopify_oauth_start,
     bridge_test_connection,
-    bridge_types_allowed,
+    bridge_type_list_allowed,
     bridge_update,
 )
-from orderly.api.pagination import paginate
 from orderly.api.permissions import Public, Session
 from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.throttling import PublicThrottle
@@ -57,7 +56,7 @@ class BridgeTypeListView(ApiView):
         operation_id="embed_bridge_types_list", responses={200: unpaginated(BridgeTypeOutput(many=True))}
     )
     def get(self, request):
-        types = bridge_types_allowed(
+        types = bridge_type_list_allowed(
             embed_config=self.principal.embed_config,
             session_allowed_types=self.principal.allowed_bridge_types,
         )
@@ -69,15 +68,11 @@ class BridgeListView(BridgeSessionMixin, ApiView):
         "GET": Session("bridges:read", feature=FEATURE),
         "POST": Session("bridges:write", feature=FEATURE),
     }
+    max_limit = 50
 
     @extend_schema(operation_id="embed_bridges_list", responses={200: BridgeListOutput(many=True)})
     def get(self, request):
-        return paginate(
-            request,
-            self.scoped(Bridge.objects).order_by("-created_at", "-id"),
-            BridgeListOutput,
-            max_limit=50,
-        )
+        return self.paginate(self.scoped(Bridge.objects).order_by("-created_at", "-id"), BridgeListOutput)
 
     @extend_schema(
         operation_id="embed_bridges_create", request=BridgeCreateInput, responses={201: BridgeOutput}

@@ -12,7 +12,6 @@ from embed.filters import EventFilter
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
 from orderly.api.fields import iso_ms
-from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey, Public
 from orderly.api.throttling import AutoSessionThrottle, PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
@@ -155,17 +154,14 @@ class SessionDetailView(ApiView):
 class EndUserListView(ApiView):
     required = MANAGE
 
-    @extend_schema(
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("limit", int)],
-        responses={200: s.EndUserOutput(many=True)},
-    )
+    @extend_schema(responses={200: s.EndUserOutput(many=True)})
     def get(self, request):
         queryset = (
             self.scoped(EndUser.objects)
             .annotate(bridge_count=Count("bridges"))
             .order_by("-created_at", "-id")
         )
-        return paginate(request, queryset, s.EndUserOutput, default_limit=20, max_limit=100)
+        return self.paginate(queryset, s.EndUserOutput)
 
 
 class EndUserDetailView(ApiView):
@@ -186,11 +182,10 @@ class EndUserDetailView(ApiView):
 
 class EventListView(ApiView):
     required = MANAGE
+    default_limit = 50
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter("limit", int),
             OpenApiParameter("event_type", str),
             OpenApiParameter("end_user_id", str),
             OpenApiParameter("from", str, description="ISO 8601 date or date-time (inclusive)"),
@@ -200,4 +195,4 @@ class EventListView(ApiView):
     )
     def get(self, request):
         queryset = self.filtered(EventFilter, self.scoped(Event.objects)).order_by("-created_at", "-id")
-        return paginate(request, queryset, s.EventOutput, default_limit=50, max_limit=100)
+        return self.paginate(queryset, s.EventOutput)

@@ -11,7 +11,7 @@ class OperationCreateInput(InputSerializer):
     input = serializers.DictField()
 
 
-class OperationSerializer(OutputSerializer):
+class OperationOutput(OutputSerializer):
     class Meta:
         model = Operation
         fields = [
@@ -28,7 +28,7 @@ class OperationSerializer(OutputSerializer):
         ]
 
 
-class OperationDetailSerializer(OutputSerializer):
+class OperationDetailOutput(OutputSerializer):
     undoable = serializers.SerializerMethodField()
     # Staff users by their public UUID (CONTRACT §3: ids are UUIDs), null for none or the system.
     created_by = serializers.UUIDField(source="created_by.membership.public_id", allow_null=True)

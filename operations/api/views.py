@@ -3,17 +3,14 @@ from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
-from operations.api.serializers import OperationCreateInput, OperationDetailSerializer, OperationSerializer
+from operations.api.serializers import OperationCreateInput, OperationDetailOutput, OperationOutput
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from orderly.api.fields import iso_ms
-from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey
 from orderly.api.views import ApiView, ok
 
 LIST_PARAMS = [
-    OpenApiParameter("page", int),
-    OpenApiParameter("limit", int, description="Default 20, max 100."),
     OpenApiParameter("status", str, enum=[s.value for s in OperationStatus]),
     OpenApiParameter("type", str),
     OpenApiParameter("order_id", str),
@@ -35,7 +32,7 @@ class OperationListView(ApiView):
     @extend_schema(
         operation_id="operations_list",
         parameters=LIST_PARAMS,
-        responses={200: OperationSerializer(many=True)},
+        responses={200: OperationOutput(many=True)},
     )
     def get(self, request):
         queryset = self.filtered(OperationFilter, self.scoped(Operation.objects.all()))
@@ -44,9 +41,9 @@ class OperationListView(ApiView):
             sort=request.query_params.get("sort"),
             direction=request.query_params.get("order"),
         )
-        return paginate(request, queryset, OperationSerializer)
+        return self.paginate(queryset, OperationOutput)
 
-    @extend_schema(request=OperationCreateInput, responses={201: OperationDetailSerializer})
+    @extend_schema(request=OperationCreateInput, responses={201: OperationDetailOutput})
     def post(self, request):
         data = self.validated(OperationCreateInput)
         operation = services.operation_create(
@@ -56,16 +53,16 @@ class OperationListView(ApiView):
             input=data["input"],
             actor_id=self.principal.user_id,
         )
-        return ok(OperationDetailSerializer(operation).data, status=http.HTTP_201_CREATED)
+        return ok(OperationDetailOutput(operation).data, status=http.HTTP_201_CREATED)
 
 
 class OperationDetailView(ApiView):
     required = ApiKey("operations:read")
 
-    @extend_schema(responses={200: OperationDetailSerializer})
+    @extend_schema(responses={200: OperationDetailOutput})
     def get(self, request, pk):
         operation = self.get_scoped_object(Operation.objects.all(), pk, "Operation")
-        return ok(OperationDetailSerializer(operation).data)
+        return ok(OperationDetailOutput(operation).data)
 
 
 class OperationExecuteView(ApiView):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from orderly.accounts.services import staff_public_id
 from orderly.errors import DomainError, ErrorCode
 from orders.models import Order, OrderActivity
-from orders.services import order_activity_record, order_status_change, version_tag_generate
+from orders.services import order_activity_record, order_status_change, order_version_tag_generate
 
 
 class OperationFailed(Exception):
@@ -53,7 +53,7 @@ def activity_record(order: Order, operation, *, activity_type: str, title: str, 
 
 
 def order_save(order: Order, *fields: str) -> None:
-    order.version_tag = version_tag_generate()
+    order.version_tag = order_version_tag_generate()
     order.save(update_fields=[*fields, "version_tag", "updated_at"])
 
 

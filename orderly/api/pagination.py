@@ -1,10 +1,37 @@
-"""One paginator for every list (CONTRACT §3): page/limit in, `data` + `pagination` out."""
+"""One paginator for every list (CONTRACT §3): page/limit in, `data` + `pagination` out.
+
+A view states its list's limits once (`ApiView.default_limit`, `ApiView.max_limit`); `paginate()`
+enforces them and `page_parameters()` documents them, so the schema cannot drift from the paginator.
+"""
 
 import math
 
 from rest_framework.response import Response
 
 from orderly.errors import DomainError, ErrorCode
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def page_parameters(*, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT) -> list[dict]:
+    """The OpenAPI query parameters `paginate()` reads, with the bounds it enforces."""
+    return [
+        {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+            "description": "Page number, from 1; a page past the end has an empty `data`.",
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": default_limit},
+            "description": f"Items per page, default {default_limit}; above {max_limit} it is clamped to {max_limit}.",
+        },
+    ]
 
 
 def _positive_int(request, name: str, default: int) -> int:
@@ -22,7 +49,7 @@ def _positive_int(request, name: str, default: int) -> int:
     return value
 
 
-def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
+def page_params(request, *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
     page = _positive_int(request, "page", 1)
     limit = min(_positive_int(request, "limit", default_limit), max_limit)
     return page, limit
@@ -33,8 +60,8 @@ def paginate(
     queryset,
     serializer_class,
     *,
-    default_limit: int = 20,
-    max_limit: int = 100,
+    default_limit: int = DEFAULT_LIMIT,
+    max_limit: int = MAX_LIMIT,
     context: dict | None = None,
     extra: dict | None = None,
 ) -> Response:

@@ -21,6 +21,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from drf_spectacular.utils import OpenApiResponse
 
+from orderly.api.pagination import page_parameters
 from orderly.api.permissions import ApiKey, Session, requirement_for
 from orderly.api.serializers import InputSerializer
 from orderly.errors import DEFAULT_STATUS, ErrorCode
@@ -72,24 +73,6 @@ DELETED_SCHEMA = {
     "required": ["success"],
     "additionalProperties": False,
 }
-PAGE_PARAMETERS = [
-    {
-        "name": "page",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1},
-        "description": "Page number, from 1; a page past the end has an empty `data`.",
-    },
-    {
-        "name": "limit",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1},
-        "description": "Items per page; above the endpoint's maximum it is clamped to the maximum.",
-    },
-]
-
-
 # Markers a view wraps a response serializer in ------------------------------------------------
 
 
@@ -139,7 +122,8 @@ class PageEnvelope:
         self.extra = extra
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
-        return [dict(parameter) for parameter in PAGE_PARAMETERS]
+        # The view's own limits (`ApiView.default_limit`/`max_limit`), which its `paginate()` enforces.
+        return page_parameters(default_limit=view.default_limit, max_limit=view.max_limit)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {

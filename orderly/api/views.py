@@ -6,6 +6,7 @@ from rest_framework import status as http
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orderly.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from orderly.errors import DomainError, ErrorCode, not_found
 
 
@@ -19,6 +20,9 @@ def deleted() -> Response:
 
 class ApiView(APIView):
     required = None  # a Requirement, or {"GET": Requirement, ...}; None refuses everything
+    # A list's `limit`: `self.paginate()` enforces these and the schema documents them.
+    default_limit = DEFAULT_LIMIT
+    max_limit = MAX_LIMIT
 
     @property
     def principal(self):
@@ -59,3 +63,14 @@ class ApiView(APIView):
             details = {wire_names.get(name, name): list(errors) for name, errors in filterset.errors.items()}
             raise DomainError(ErrorCode.VALIDATION_ERROR, "Invalid filter.", details=details)
         return filterset.qs
+
+    def paginate(self, queryset, serializer_class, **kwargs) -> Response:
+        """One page of an ordered queryset within this view's limits (`orderly.api.pagination`)."""
+        return paginate(
+            self.request,
+            queryset,
+            serializer_class,
+            default_limit=self.default_limit,
+            max_limit=self.max_limit,
+            **kwargs,
+        )

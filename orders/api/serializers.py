@@ -182,6 +182,7 @@ ORDER_LIST_FIELDS = [
     "created_at",
     "updated_at",
 ]
+ORDER_CONTENT_FIELDS = ["line_items", "shipping_address", "tags", "notes"]  # the detail's, beyond the row's
 
 
 class EmbedOrderOutput(OutputSerializer):
@@ -215,27 +216,7 @@ class EmbedOrderDetailOutput(OutputSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "order_number",
-            "external_id",
-            "status",
-            "fulfillment_status",
-            "payment_status",
-            "customer",
-            "line_items",
-            "shipping_address",
-            "totals",
-            "currency",
-            "tags",
-            "notes",
-            "ordered_at",
-            "bridge_id",
-            "created_at",
-            "updated_at",
-            "activities",
-            "shipments",
-        ]
+        fields = [*ORDER_LIST_FIELDS, *ORDER_CONTENT_FIELDS, "activities", "shipments"]
 
 
 class OrderOutput(OutputSerializer):
@@ -283,7 +264,7 @@ class OrderActionOutput(serializers.Serializer):
     created_at = IsoDateTimeField(read_only=True)
 
 
-CHECKPOINT_FIELDS = [
+CHECKPOINT_PUBLIC_FIELDS = [  # what the public tracking page shows
     "id",
     "status",
     "status_detail",
@@ -291,12 +272,11 @@ CHECKPOINT_FIELDS = [
     "city",
     "state",
     "country",
-    "postal_code",
     "latitude",
     "longitude",
     "checkpoint_time",
-    "carrier_status_code",
 ]
+CHECKPOINT_FIELDS = [*CHECKPOINT_PUBLIC_FIELDS, "postal_code", "carrier_status_code"]
 
 
 class CheckpointOutput(OutputSerializer):
@@ -311,9 +291,8 @@ class TrackingCheckpointOutput(OutputSerializer):
         fields = CHECKPOINT_FIELDS
 
 
-SHIPMENT_LIST_FIELDS = [
-    "id",
-    "external_id",
+# A shipment's fields, named by what they are; each output lists the groups it shows, in order.
+SHIPMENT_PUBLIC_FIELDS = [  # what the public tracking answer shows: no addresses, no ids
     "tracking_number",
     "carrier",
     "service",
@@ -321,12 +300,11 @@ SHIPMENT_LIST_FIELDS = [
     "ship_date",
     "estimated_delivery",
     "actual_delivery",
-    "weight",
-    "dimensions",
-    "bridge_id",
-    "created_at",
-    "updated_at",
 ]
+SHIPMENT_FIELDS = ["external_id", *SHIPMENT_PUBLIC_FIELDS, "weight", "dimensions"]
+SHIPMENT_ADDRESS_FIELDS = ["ship_from", "ship_to"]
+SHIPMENT_RECORD_FIELDS = ["bridge_id", "created_at", "updated_at"]
+SHIPMENT_LIST_FIELDS = ["id", *SHIPMENT_FIELDS, *SHIPMENT_RECORD_FIELDS]
 
 
 class ShipmentListOutput(OutputSerializer):
@@ -340,13 +318,7 @@ class ShipmentDetailOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            *SHIPMENT_LIST_FIELDS[:-3],
-            "ship_from",
-            "ship_to",
-            *SHIPMENT_LIST_FIELDS[-3:],
-            "checkpoints",
-        ]
+        fields = ["id", *SHIPMENT_FIELDS, *SHIPMENT_ADDRESS_FIELDS, *SHIPMENT_RECORD_FIELDS, "checkpoints"]
 
 
 class ShipmentCreatedOutput(OutputSerializer):
@@ -354,14 +326,7 @@ class ShipmentCreatedOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            *SHIPMENT_LIST_FIELDS[:1],
-            "order_id",
-            *SHIPMENT_LIST_FIELDS[1:-3],
-            "ship_from",
-            "ship_to",
-            *SHIPMENT_LIST_FIELDS[-3:],
-        ]
+        fields = ["id", "order_id", *SHIPMENT_FIELDS, *SHIPMENT_ADDRESS_FIELDS, *SHIPMENT_RECORD_FIELDS]
 
 
 class TrackingOutput(OutputSerializer):
@@ -369,14 +334,4 @@ class TrackingOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            "id",
-            "tracking_number",
-            "carrier",
-            "service",
-            "status",
-            "ship_date",
-            "estimated_delivery",
-            "actual_delivery",
-            "checkpoints",
-        ]
+        fields = ["id", *SHIPMENT_PUBLIC_FIELDS, "checkpoints"]

@@ -3,7 +3,6 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 
-from orderly.api.pagination import paginate
 from orderly.api.permissions import ApiKey, Session
 from orderly.api.views import ApiView, ok
 from orders import selectors, services
@@ -11,7 +10,7 @@ from orders.api import serializers as s
 from orders.filters import OrderFilter, ShipmentFilter
 from orders.models import Order, Shipment
 
-LIST_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("limit", int), OpenApiParameter("status", str)]
+LIST_PARAMS = [OpenApiParameter("status", str)]
 ORDER_LIST_PARAMS = [
     *LIST_PARAMS,
     OpenApiParameter("search", str, description="Order number or external id"),
@@ -33,7 +32,7 @@ class OrdersView(ApiView):
     @extend_schema(parameters=ORDER_LIST_PARAMS, responses={200: s.OrderOutput(many=True)})
     def get(self, request):
         queryset = self.filtered(OrderFilter, selectors.order_list(queryset=self.scoped(Order.objects)))
-        return paginate(request, queryset, s.OrderOutput, default_limit=20, max_limit=100)
+        return self.paginate(queryset, s.OrderOutput)
 
     @extend_schema(request=s.OrderCreateInput, responses={202: s.OrderOutput})
     def post(self, request):
@@ -113,11 +112,12 @@ class CheckpointCreateView(ApiView):
 
 class EmbedOrderListView(ApiView):
     required = Session("orders:read", feature="data_room")
+    max_limit = 50
 
     @extend_schema(parameters=ORDER_LIST_PARAMS, responses={200: s.EmbedOrderOutput(many=True)})
     def get(self, request):
         queryset = self.filtered(OrderFilter, selectors.order_list(queryset=self.scoped(Order.objects)))
-        return paginate(request, queryset, s.EmbedOrderOutput, default_limit=20, max_limit=50)
+        return self.paginate(queryset, s.EmbedOrderOutput)
 
 
 class EmbedOrderDetailView(ApiView):
@@ -131,13 +131,14 @@ class EmbedOrderDetailView(ApiView):
 
 class EmbedShipmentListView(ApiView):
     required = Session("shipments:read", feature="data_room")
+    max_limit = 50
 
     @extend_schema(parameters=LIST_PARAMS, responses={200: s.ShipmentListOutput(many=True)})
     def get(self, request):
         queryset = self.filtered(
             ShipmentFilter, selectors.shipment_list(queryset=self.scoped(Shipment.objects))
         )
-        return paginate(request, queryset, s.ShipmentListOutput, default_limit=20, max_limit=50)
+        return self.paginate(queryset, s.ShipmentListOutput)
 
 
 class EmbedShipmentDetailView(ApiView):

@@ -1,10 +1,12 @@
 """The end-user and dashboard endpoints of action requests, every status code and limit."""
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actions.models import ActionRequest
 from orderly.events.models import Event
@@ -364,6 +366,34 @@ def test_queue_invalid_status_is_400(client, manage_key):
     response = client.get(f"{BASE}/queue", {"status": "nope"}, **bearer(manage_key))
     assert response.status_code == 400
     assert "status" in response.json()["error"]["details"]
+
+
+def test_queue_takes_the_dashboard_filters(tenant, other_tenant, client, manage_key):
+    # given requests from two end users, one of them four days old
+    alice = EndUserFactory(organization=tenant.organization, name="Alice Outdoor", email="alice@shop.example")
+    bob = EndUserFactory(organization=tenant.organization, name="Bob Coffee")
+    old_hold = ActionRequestFactory(order=OrderFactory(end_user=alice), action_type="hold", title="Hold it")
+    ActionRequest.objects.filter(pk=old_hold.pk).update(created_at=timezone.now() - dt.timedelta(days=4))
+    ActionRequestFactory(order=OrderFactory(end_user=bob, order_number="77001"), action_type="note", title="A note")
+    foreign = other_tenant.end_user()
+    ActionRequestFactory(order=OrderFactory(end_user=foreign))
+
+    def titles(**params):
+        response = client.get(f"{BASE}/queue", params, **bearer(manage_key))
+        assert response.status_code == 200, response.json()
+        return [row["title"] for row in response.json()["data"]]
+
+    # then the page's filters work on the API too
+    assert titles(action_type="hold") == ["Hold it"]
+    assert titles(end_user=str(bob.pk)) == ["A note"]
+    assert titles(age="3") == ["Hold it"]
+    assert titles(q="77001") == ["A note"]
+    assert titles(q="alice@shop") == ["Hold it"]
+    # and a bad value is a 400 naming the parameter, another organization's end user included
+    for params in ({"end_user": "not-an-id"}, {"end_user": str(foreign.pk)}, {"age": "99"}, {"action_type": "x"}):
+        response = client.get(f"{BASE}/queue", params, **bearer(manage_key))
+        assert response.status_code == 400, params
+        assert list(response.json()["error"]["details"]) == list(params), params
 
 
 def test_queue_only_shows_own_org(tenant, other_tenant, client, manage_key):

@@ -11,13 +11,6 @@ from tests.factories import BridgeFactory, OrderFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(tenant):
-    browser = Client()
-    browser.force_login(tenant.user)
-    return browser
-
-
 def test_pages_need_a_login(client):
     for url in ("/dashboard/", "/dashboard/embed/end-users/", "/dashboard/api-keys/", "/dashboard/tracking/"):
         response = Client().get(url)

@@ -9,6 +9,7 @@ from django.urls import URLPattern
 from drf_spectacular.drainage import reset_generator_stats
 
 from orderly.urls import api_v1
+from tests.conftest import bearer
 
 
 def _openapi_path(pattern: URLPattern) -> str:
@@ -93,3 +94,38 @@ def test_schema_documents_the_envelope_and_the_errors(client):
             schema = responses[code]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Error"}, (label, code)
     assert set(_resolve(document, {"$ref": "#/components/schemas/Error"})["properties"]) == {"error"}
+
+
+@pytest.mark.django_db
+def test_every_paginated_list_documents_page_and_limit_from_the_paginator(client, tenant):
+    # given the schema the API serves
+    document = client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paginated = {}
+    for label, operation in _operations(document):
+        success = next(code for code in sorted(operation["responses"]) if code.startswith("2"))
+        content = operation["responses"][success].get("content", {}).get("application/json", {})
+        body = _resolve(document, content.get("schema", {}))
+        params = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+        if "pagination" in body.get("properties", {}):
+            paginated[label] = params
+        else:
+            # then a list sent whole does not pretend to take a page
+            assert "page" not in params and "limit" not in params, label
+
+    # then every paginated list takes `page` and `limit`, both at least 1, limit with its bounds
+    assert len(paginated) >= 11
+    for label, params in paginated.items():
+        assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "default": 1}, label
+        limit = params["limit"]["schema"]
+        assert limit["type"] == "integer" and limit["minimum"] == 1, label
+        assert 1 <= limit["default"] <= limit["maximum"], label
+        assert params["page"]["description"] and params["limit"]["description"], label
+
+    # and the documented bounds are the ones the paginator enforces
+    key = tenant.api_key("embed:manage")
+    for path, maximum in (("/api/v1/embed/action-requests/queue", 50), ("/api/v1/embed/events", 100)):
+        assert paginated[f"GET {path}"]["limit"]["schema"]["maximum"] == maximum
+        response = client.get(path, {"limit": maximum + 1}, **bearer(key))
+        assert response.json()["pagination"]["limit"] == maximum
+    assert paginated["GET /api/v1/embed/events"]["limit"]["schema"]["default"] == 50
+    assert client.get("/api/v1/embed/events", **bearer(key)).json()["pagination"]["limit"] == 50

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
+from orders.api.serializers import CHECKPOINT_PUBLIC_FIELDS, SHIPMENT_PUBLIC_FIELDS
 from orders.models import Shipment, TrackingCheckpoint
 from tracking.models import TrackingPage
 
@@ -28,33 +29,13 @@ class PublicShipmentOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = [
-            "id",
-            "tracking_number",
-            "carrier",
-            "service",
-            "status",
-            "ship_date",
-            "estimated_delivery",
-            "actual_delivery",
-        ]
+        fields = ["id", *SHIPMENT_PUBLIC_FIELDS]
 
 
 class PublicCheckpointOutput(OutputSerializer):
     class Meta:
         model = TrackingCheckpoint
-        fields = [
-            "id",
-            "status",
-            "status_detail",
-            "location",
-            "city",
-            "state",
-            "country",
-            "latitude",
-            "longitude",
-            "checkpoint_time",
-        ]
+        fields = CHECKPOINT_PUBLIC_FIELDS
 
 
 class PublicBrandingOutput(PlainOutputSerializer):

@@ -1,9 +1,8 @@
 """Tracking pages: the end user's links (session) and the public JSON view by token."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http
 
-from orderly.api.pagination import paginate
 from orderly.api.permissions import Public, Session
 from orderly.api.throttling import PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
@@ -16,14 +15,12 @@ FEATURE = "branded_tracking"
 
 class TrackingPageListView(ApiView):
     required = Session("tracking:read", feature=FEATURE)
+    max_limit = 50
 
-    @extend_schema(
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("limit", int)],
-        responses={200: s.TrackingPageOutput(many=True)},
-    )
+    @extend_schema(responses={200: s.TrackingPageOutput(many=True)})
     def get(self, request):
         queryset = self.scoped(TrackingPage.objects).order_by("-created_at", "-id")
-        return paginate(request, queryset, s.TrackingPageOutput, default_limit=20, max_limit=50)
+        return self.paginate(queryset, s.TrackingPageOutput)
 
     @extend_schema(
         request=s.TrackingPageCreateInput,

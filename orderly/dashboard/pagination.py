@@ -1,0 +1,20 @@
+"""One pager for every dashboard list: `paginate_page()` here, `templates/dashboard/_pager.html` to show it."""
+
+from django.core.paginator import Page, Paginator
+
+DASHBOARD_PAGE_SIZE = 25
+
+
+def paginate_page(request, queryset, *, per_page: int = DASHBOARD_PAGE_SIZE) -> Page:
+    """The requested page of an ordered queryset (a bad or past-the-end `?page=` gives the nearest page).
+
+    `page.query` is the request's other non-empty query parameters (the list's filters), urlencoded,
+    so the pager's links and a "Reset" link keep or drop them.
+    """
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name in [name for name, values in query.lists() if not any(values)]:
+        del query[name]
+    page.query = query.urlencode()
+    return page
