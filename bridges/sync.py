@@ -281,7 +281,7 @@ def _page_save(run: SyncRun, token, orders: list, next_cursor: str | None) -> No
     """Upsert one page's orders and save the run's progress, in one transaction."""
     with transaction.atomic():
         mine = (
-            SyncRun.objects.select_for_update()
+            SyncRun.objects.select_for_update(of=("self",))
             .filter(pk=run.pk, claim_token=token, status=SyncRun.Status.RUNNING)
             .select_related("bridge__end_user", "bridge__organization")
             .first()
