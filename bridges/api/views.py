@@ -4,7 +4,6 @@ import json
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
@@ -47,6 +46,8 @@ from orderly.api.views import ApiView, deleted, ok
 from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 
 FEATURE = "bridges"
+# The canonical spelling (CONTRACT §2); it must match the app's allowed redirection URL at Shopify.
+SHOPIFY_CALLBACK_PATH = "/api/v1/embed/bridges/shopify/oauth/callback"
 
 
 class BridgeSessionMixin:
@@ -202,7 +203,7 @@ class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):
             shop_domain=data["shopDomain"],
             name=data.get("name"),
             redirect_uri=settings.ORDERLY_SHOPIFY_REDIRECT_URI
-            or request.build_absolute_uri(reverse("embed-shopify-oauth-callback")),
+            or request.build_absolute_uri(SHOPIFY_CALLBACK_PATH),
         )
         return ok({"bridgeId": str(bridge.pk), "authUrl": auth_url})
 

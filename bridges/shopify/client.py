@@ -249,6 +249,7 @@ class ShopifyAdmin:
         rate = _number(status.get("restoreRate")) or 50.0
         needed = max(self.last_cost - available, 1.0)
         time.sleep(min(needed / rate, MAX_THROTTLE_WAIT_SECONDS))
+        self.throttle = None  # waited for exactly this; no second wait before the retry
 
     # Orders
 

@@ -57,7 +57,9 @@ class FakeBridgeService:
             self.before_answer(body)
         if failure is not None:
             status, payload, headers = failure
-            return Response(json.dumps(payload), status=status, headers=headers, content_type="application/json")
+            return Response(
+                json.dumps(payload), status=status, headers=headers, content_type="application/json"
+            )
         since = body.get("since")
         matching = [o for o in self.orders if since is None or o.get("updatedAt", "") >= since]
         start = int(body["cursor"] or 0)

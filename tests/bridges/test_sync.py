@@ -89,7 +89,10 @@ def test_a_first_sync_pages_through_the_service(service, bridge, owner, django_c
     assert [o.external_id for o in orders] == [f"store-{n}" for n in range(1, 6)]
     assert {o.end_user_id for o in orders} == {owner.pk}
     assert all(o.version_tag for o in orders)  # processed like any ingest
-    assert orders[0].customer_email == "c1@example.com" and orders[0].totals == {"subtotal": 12.5, "total": 12.5}
+    assert orders[0].customer_email == "c1@example.com" and orders[0].totals == {
+        "subtotal": 12.5,
+        "total": 12.5,
+    }
     bridge.refresh_from_db()
     assert bridge.last_sync_at == run.finished_at
     assert events("order.created").count() == 5
@@ -133,7 +136,9 @@ def test_a_resync_creates_no_duplicates_and_no_events_for_unchanged_orders(
     service.orders = [store_order(1, shipments=[shipment]), store_order(2), store_order(3)]
     with django_capture_on_commit_callbacks(execute=True):
         sync(bridge)
-    counts = {topic: events(topic).count() for topic in ("order.created", "shipment.created", "tracking.updated")}
+    counts = {
+        topic: events(topic).count() for topic in ("order.created", "shipment.created", "tracking.updated")
+    }
     assert counts == {"order.created": 3, "shipment.created": 1, "tracking.updated": 2}
 
     # when the same data is synced again, from the start
@@ -143,14 +148,24 @@ def test_a_resync_creates_no_duplicates_and_no_events_for_unchanged_orders(
 
     # then nothing was added: no order, shipment, checkpoint or event
     assert (run.orders_created, run.orders_updated, run.orders_unchanged) == (0, 0, 3)
-    assert Order.objects.count() == 3 and Shipment.objects.count() == 1 and TrackingCheckpoint.objects.count() == 2
+    assert (
+        Order.objects.count() == 3
+        and Shipment.objects.count() == 1
+        and TrackingCheckpoint.objects.count() == 2
+    )
     assert {topic: events(topic).count() for topic in counts} == counts
     assert not events("order.updated").exists()
     shipment_row = Shipment.objects.get()
-    assert (shipment_row.carrier, shipment_row.status, shipment_row.bridge_id) == ("ups", "in_transit", bridge.pk)
+    assert (shipment_row.carrier, shipment_row.status, shipment_row.bridge_id) == (
+        "ups",
+        "in_transit",
+        bridge.pk,
+    )
 
 
-def test_a_delivered_shipment_synced_later_fires_its_events(service, bridge, django_capture_on_commit_callbacks):
+def test_a_delivered_shipment_synced_later_fires_its_events(
+    service, bridge, django_capture_on_commit_callbacks
+):
     # given an order synced with a shipment in transit
     shipment = {"externalId": "shp-1", "trackingNumber": "1Z1", "carrier": "ups", "status": "in_transit"}
     service.orders = [store_order(1, shipments=[shipment])]
@@ -186,7 +201,13 @@ def test_an_invalid_order_is_skipped_counted_and_kept_on_the_run(service, bridge
     bad_status = store_order(3, status="teleported")
     missing = store_order(2)
     del missing["orderNumber"]
-    service.orders = [store_order(1), missing, bad_status, store_order(4, notes="\ud800 broken"), store_order(5)]
+    service.orders = [
+        store_order(1),
+        missing,
+        bad_status,
+        store_order(4, notes="\ud800 broken"),
+        store_order(5),
+    ]
 
     # when
     run = sync(bridge)
@@ -351,7 +372,11 @@ def test_a_run_whose_worker_died_resumes_from_its_saved_cursor(service, bridge):
     service.orders = [store_order(n) for n in range(1, 6)]
     run, _ = sync_run_request(bridge=bridge, trigger="schedule")
     SyncRun.objects.filter(pk=run.pk).update(
-        status="running", cursor="2", pages=1, orders_created=2, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+        status="running",
+        cursor="2",
+        pages=1,
+        orders_created=2,
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
 
     # when the scheduler finds it and a worker claims it
@@ -381,7 +406,11 @@ def test_the_scheduler_starts_due_bridges_only(tenant, owner):
     BridgeFactory(end_user=owner, status=Bridge.Status.ERROR)
     for synced, age in ((recent, dt.timedelta(minutes=1)), (old, dt.timedelta(minutes=20))):
         finished = SyncRun.objects.create(
-            organization=tenant.organization, bridge=synced, end_user=owner, trigger="schedule", status="succeeded"
+            organization=tenant.organization,
+            bridge=synced,
+            end_user=owner,
+            trigger="schedule",
+            status="succeeded",
         )
         SyncRun.objects.filter(pk=finished.pk).update(created_at=timezone.now() - age)
 
@@ -395,7 +424,9 @@ def test_the_scheduler_starts_due_bridges_only(tenant, owner):
     assert {r.trigger for r in queued} == {"schedule"}
 
 
-def test_creating_a_bridge_starts_its_first_sync(client, tenant, owner, service, django_capture_on_commit_callbacks):
+def test_creating_a_bridge_starts_its_first_sync(
+    client, tenant, owner, service, django_capture_on_commit_callbacks
+):
     # given
     service.orders = [store_order(1)]
     tenant.config.default_dispatcher_id = "6f1c3a1e-8f3b-4c1e-9d55-0c8f4f5b2a10"
@@ -488,8 +519,12 @@ def test_synced_orders_reach_the_end_users_webhooks(
         return Response("ok")
 
     httpserver.expect_request("/hook", method="POST").respond_with_handler(receive)
-    webhook_create(organization=tenant.organization, end_user=owner, url=httpserver.url_for("/hook"),
-                   events=["order.created", "bridge.sync_completed"])
+    webhook_create(
+        organization=tenant.organization,
+        end_user=owner,
+        url=httpserver.url_for("/hook"),
+        events=["order.created", "bridge.sync_completed"],
+    )
     service.orders = [store_order(1), store_order(2)]
 
     # when
@@ -498,5 +533,9 @@ def test_synced_orders_reach_the_end_users_webhooks(
 
     # then the webhook received both orders and the sync's completion
     topics = sorted((body["topic"], body["data"].get("external_id")) for body in received)
-    assert topics == [("bridge.sync_completed", None), ("order.created", "store-1"), ("order.created", "store-2")]
+    assert topics == [
+        ("bridge.sync_completed", None),
+        ("order.created", "store-1"),
+        ("order.created", "store-2"),
+    ]
     assert WebhookDelivery.objects.filter(status="delivered").count() == 3
