@@ -237,7 +237,7 @@ ORDERLY_OAUTH_STATE_TTL_SECONDS = 600
 
 # Bridge sync (docs/bridges.md).
 ORDERLY_BRIDGE_SYNC_MINUTES = int(os.environ.get("ORDERLY_BRIDGE_SYNC_MINUTES", "15"))
-ORDERLY_BRIDGE_SYNC_PAGE_SIZE = 100
+ORDERLY_BRIDGE_SYNC_PAGE_SIZE = int(os.environ.get("ORDERLY_BRIDGE_SYNC_PAGE_SIZE", "100"))
 # A page that answers 429, 5xx or times out is tried again this many times, waiting the service's
 # Retry-After (at most ORDERLY_BRIDGE_SYNC_MAX_WAIT_SECONDS) or the next delay below.
 ORDERLY_BRIDGE_SYNC_RETRIES = int(os.environ.get("ORDERLY_BRIDGE_SYNC_RETRIES", "4"))
