@@ -147,7 +147,7 @@ def order_upsert(
         )
     values = _order_values(organization=organization, data=data)
     if bridge is not None:
-        values["bridge"] = bridge
+        values["bridge_id"] = bridge.pk
     values["end_user"] = end_user
     external_id = data["external_id"]
     with transaction.atomic():
@@ -515,18 +515,14 @@ def shipment_upsert(*, organization, order: Order, data: dict, actor_id: str = "
                 organization=organization, data={**data, "order_id": order.pk}, actor_id=actor_id
             ), True
         previous = shipment.status
-        changed = [f for f, v in data.items() if getattr(shipment, f) != v]
-        if not changed:
+        if not model_update(shipment, data, list(data)):
             return shipment, False
-        for field in changed:
-            setattr(shipment, field, data[field])
-        shipment.save(update_fields=[*changed, "updated_at"])
         if shipment.status != previous:
             transition = {**shipment_event_data(shipment), "from": previous, "to": shipment.status}
             if shipment.status in SHIPPED_STATUSES and previous in PRE_SHIPPED_STATUSES:
-                _shipment_event(shipment, "shipment.shipped", transition)
+                order_event_record(subject=shipment, event_type="shipment.shipped", data=transition)
             if shipment.status in STATUS_EVENTS:
-                _shipment_event(shipment, STATUS_EVENTS[shipment.status], transition)
+                order_event_record(subject=shipment, event_type=STATUS_EVENTS[shipment.status], data=transition)
     return shipment, True
 
 
