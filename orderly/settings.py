@@ -263,7 +263,9 @@ ORDERLY_SHOPIFY_SCOPES = os.environ.get(
 # Where Shopify sends the merchant back; default: this platform's own callback URL as requested.
 ORDERLY_SHOPIFY_REDIRECT_URI = os.environ.get("ORDERLY_SHOPIFY_REDIRECT_URI", "")
 ORDERLY_SHOPIFY_TIMEOUT = (5, 30)
-ORDERLY_SHOPIFY_PAGE_SIZE = 50
+# Orders per GraphQL page: with 25 line items and 10 fulfillments each, a query stays within
+# Shopify's 1,000-point cost limit per query.
+ORDERLY_SHOPIFY_PAGE_SIZE = 8
 ORDERLY_SESSION_DEFAULT_TTL = 3600
 ORDERLY_AUTO_SESSION_MAX_TTL = 3600
 ORDERLY_API_KEY_TOUCH_SECONDS = 60
