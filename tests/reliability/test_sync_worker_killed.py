@@ -33,7 +33,8 @@ ORDERS, PAGE = 60, 5
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"), reason="needs PostgreSQL and Redis"
+        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
+        reason="needs PostgreSQL and Redis",
     ),
 ]
 
@@ -50,9 +51,28 @@ def _start_worker(service_url: str):
         "ORDERLY_BRIDGE_SYNC_SWEEP_SECONDS": "1",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "orderly", "worker", "--beat", "--pool", "prefork", "-c", "2",
-         "--loglevel", "WARNING", "--schedule", str(ROOT / "var" / "sync-reliability-beat")],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "orderly",
+            "worker",
+            "--beat",
+            "--pool",
+            "prefork",
+            "-c",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--schedule",
+            str(ROOT / "var" / "sync-reliability-beat"),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -70,14 +90,21 @@ def test_a_sync_resumes_after_its_worker_is_killed(tenant, httpserver):
         with lock:
             answered.append(body["cursor"])
         return Response(
-            json.dumps({"orders": orders[start:following], "nextCursor": str(following) if following < ORDERS else None}),
+            json.dumps(
+                {
+                    "orders": orders[start:following],
+                    "nextCursor": str(following) if following < ORDERS else None,
+                }
+            ),
             content_type="application/json",
         )
 
     httpserver.expect_request("/shipstation/orders", method="POST").respond_with_handler(page)
     service_url = httpserver.url_for("/") + "{type}"
     bridge = BridgeFactory(
-        end_user=tenant.end_user(), type="shipstation", secret_config=encrypt_json({"apiKey": "k", "apiSecret": "s"})
+        end_user=tenant.end_user(),
+        type="shipstation",
+        secret_config=encrypt_json({"apiKey": "k", "apiSecret": "s"}),
     )
     from orderly.celery import app
 
