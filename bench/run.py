@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8899"))
 BASE = f"http://127.0.0.1:{PORT}"
 CONCURRENCY = (1, 8, 32)
-PARTS = ["http", "fanout", "sweep"]
+PARTS = ["http", "fanout", "sweep", "sync"]
 
 
 def _wrk(url: str, headers: dict, connections: int, duration: int) -> dict:
@@ -107,9 +107,10 @@ def main():
     parser.add_argument(
         "--fanout-workers", type=int, default=2, help="worker processes for the fan-out (bin/run starts 2)"
     )
+    parser.add_argument("--sync-orders", type=int, default=None, help="orders for the bridge sync (10,000)")
     args = parser.parse_args()
     duration = args.duration or (2 if args.quick else 5)
-    if not shutil.which("wrk"):
+    if "http" in args.only and not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
     _ensure_database()
@@ -125,10 +126,12 @@ def main():
     from bench import dataset, scenarios
 
     scale = 10 if args.quick else 1
-    print("data set:")
-    org = dataset.dataset_ensure(
-        end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
-    )
+    org = None
+    if {"http", "sweep"} & set(args.only):
+        print("data set:")
+        org = dataset.dataset_ensure(
+            end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
+        )
     results = _http(org, duration) if "http" in args.only else []
     fan = None
     if "fanout" in args.only:
@@ -147,11 +150,28 @@ def main():
             f"\nexpiry sweep: {sweep['rows']} rows in {sweep['service_s']:.3f} s; raw UPDATE {sweep['raw_s']:.3f} s;"
             f" ratio {sweep['ratio']:.2f} (target ≤ 3)"
         )
+    synced = None
+    if "sync" in args.only:
+        from bench.sync import sync_bench
+
+        synced = sync_bench(orders=args.sync_orders or 10_000 // scale)
+        print(
+            f"\nbridge sync: {synced['orders']} orders in {synced['pages']} pages in {synced['product_s']:.2f} s"
+            f" = {synced['product_per_s']:.0f}/s | ingest service in a loop {synced['floor_per_s']:.0f}/s"
+            f" | ratio {synced['ratio']:.2f}"
+        )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
         json.dumps(
-            {"duration_s": duration, "http": results, "webhook_fanout": fan, "expiry_sweep": sweep}, indent=2
+            {
+                "duration_s": duration,
+                "http": results,
+                "webhook_fanout": fan,
+                "expiry_sweep": sweep,
+                "bridge_sync": synced,
+            },
+            indent=2,
         )
     )
     print(f"\nsaved {out / 'latest.json'}")

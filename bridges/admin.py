@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from bridges.models import Bridge, OAuthState
+from bridges.models import Bridge, OAuthState, ShopifyWebhookReceipt, SyncRun
 
 
 @admin.register(Bridge)
@@ -20,6 +20,44 @@ class OAuthStateAdmin(admin.ModelAdmin):
     search_fields = ("shop",)
     exclude = ("digest",)
     readonly_fields = ("bridge", "shop", "expires_at", "used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    """Read-only: runs change only through the sync engine (bridges.sync)."""
+
+    list_display = (
+        "bridge",
+        "trigger",
+        "status",
+        "orders_created",
+        "orders_updated",
+        "orders_skipped",
+        "created_at",
+    )
+    list_filter = ("status", "trigger")
+    search_fields = ("bridge__name",)
+    exclude = ("claim_token",)
+    readonly_fields = [f.name for f in SyncRun._meta.fields if f.name not in ("claim_token",)]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShopifyWebhookReceipt)
+class ShopifyWebhookReceiptAdmin(admin.ModelAdmin):
+    """What Shopify asked and what was done (privacy requests list the orders found)."""
+
+    list_display = ("topic", "shop", "webhook_id", "created_at")
+    list_filter = ("topic",)
+    search_fields = ("shop", "webhook_id")
+    readonly_fields = ("webhook_id", "topic", "shop", "outcome", "created_at")
 
     def has_add_permission(self, request):
         return False

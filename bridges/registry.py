@@ -23,6 +23,9 @@ class BridgeType:
     config_fields: tuple[ConfigField, ...] = field(default_factory=tuple)
     webhook_support: bool = False
     docs_url: str = ""
+    # Whether the type brings orders into the data room (CONTRACT §10): its bridge service answers
+    # `POST <base>/orders`, or the platform talks to the store itself (Shopify, when configured).
+    syncs: bool = True
 
     @property
     def secret_fields(self) -> frozenset[str]:

@@ -16,9 +16,17 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from bridges.client import BridgeServiceError, bridge_oauth_authorize_url, bridge_service_post
-from bridges.models import Bridge, OAuthState
+from bridges import sync
+from bridges.client import (
+    BridgeServiceError,
+    bridge_oauth_authorize_url,
+    bridge_service_base_url,
+    bridge_service_post,
+    http_post_json,
+)
+from bridges.models import Bridge, OAuthState, SyncRun
 from bridges.registry import BRIDGE_TYPES, BridgeType, bridge_type_get
+from bridges.shopify import client as shopify
 from orderly.accounts.models import EndUser
 from orderly.crypto import decrypt_json, encrypt_json, mask_secret
 from orderly.errors import DomainError, ErrorCode, validation_error
@@ -40,6 +48,17 @@ def bridge_type_list_allowed(*, embed_config, session_allowed_types=None) -> lis
         for type_id, bridge_type in BRIDGE_TYPES.items()
         if type_id in config_allowed and (session_allowed_types is None or type_id in session_allowed_types)
     ]
+
+
+def bridge_manage_check(*, bridge: Bridge, session_allowed_types) -> None:
+    """A session restricted to some bridge types manages only bridges of those types (its
+    `allowedBridgeTypes`): reading the list is fine, changing, testing or syncing another is a 403."""
+    if session_allowed_types is not None and bridge.type not in session_allowed_types:
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            f"Bridge type '{bridge.type}' is not allowed for this session.",
+            details={"type": bridge.type},
+        )
 
 
 def _bridge_type_for_use(
@@ -133,6 +152,23 @@ def _bridge_limit_check(*, end_user: EndUser, embed_config) -> None:
         )
 
 
+def _account(*, bridge_type: str, config: dict) -> str:
+    """The shop a Shopify bridge is for (normalized), so Shopify's webhooks find it."""
+    if bridge_type != SHOPIFY:
+        return ""
+    try:
+        return shop_domain_normalize(str(config.get("shopDomain") or ""))
+    except DomainError:
+        return ""
+
+
+def _sync_on_connect(bridge: Bridge) -> None:
+    """A bridge that just became connected brings its orders at once, not at the next tick."""
+    bridge_type = bridge_type_get(bridge.type)
+    if bridge_type is not None and bridge_type.syncs and bridge.status == Bridge.Status.ACTIVE:
+        sync.sync_run_request(bridge=bridge, trigger=SyncRun.Trigger.CONNECT)
+
+
 def _event_data(bridge: Bridge) -> dict:
     return {"bridge_id": str(bridge.pk), "type": bridge.type, "name": bridge.name}
 
@@ -177,8 +213,11 @@ def bridge_create(
             config=plain,
             secret_config=encrypt_json(secret) if secret else "",
             status=Bridge.Status.ACTIVE,
+            dispatcher_id=embed_config.default_dispatcher_id if embed_config is not None else None,
+            account=_account(bridge_type=bridge_type.id, config=plain),
         )
         _bridge_event(bridge, "bridge.created")
+        _sync_on_connect(bridge)
     return bridge
 
 
@@ -214,11 +253,35 @@ def bridge_update(
             merged_secret = {**secret, **secret_new}
             bridge.config = {**(bridge.config or {}), **plain_new}
             bridge.secret_config = encrypt_json(merged_secret) if merged_secret else ""
+            bridge.account = _account(bridge_type=bridge.type, config=bridge.config) or bridge.account
+            if bridge.status == Bridge.Status.ERROR and status is None and (plain_new or secret_new):
+                # New credentials: worth trying again, so the scheduler syncs the bridge again.
+                bridge.status = Bridge.Status.ACTIVE
+                bridge.error_message = None
         bridge.save()
         _bridge_event(bridge, "bridge.updated")
         if status == Bridge.Status.DISCONNECTED and previous_status != Bridge.Status.DISCONNECTED:
             _bridge_event(bridge, "bridge.disconnected")
     return bridge
+
+
+def bridge_disconnect(*, bridge: Bridge, reason: str) -> Bridge:
+    """The remote side ended the connection (Shopify's app/uninstalled): the bridge is
+    disconnected, its credentials cleared, and `bridge.disconnected` recorded."""
+    with transaction.atomic():
+        bridge = Bridge.objects.select_for_update().select_related("organization").get(pk=bridge.pk)
+        if bridge.status == Bridge.Status.DISCONNECTED:
+            return bridge
+        bridge.status = Bridge.Status.DISCONNECTED
+        bridge.error_message = reason[:1000]
+        bridge.secret_config = ""
+        bridge.save(update_fields=["status", "error_message", "secret_config", "updated_at"])
+        _bridge_event(bridge, "bridge.disconnected")
+    return bridge
+
+
+def bridge_credentials_clear(*, bridge: Bridge) -> None:
+    Bridge.objects.filter(pk=bridge.pk).update(secret_config="", updated_at=timezone.now())
 
 
 def bridge_delete(*, bridge: Bridge) -> None:
@@ -234,14 +297,19 @@ def bridge_test_connection(*, bridge: Bridge) -> tuple[bool, str]:
     an error of this API: the caller asked whether the connection works, and it does not.
     """
     try:
-        _status, body = bridge_service_post(
-            bridge_type=bridge.type, path="/test", payload={"config": bridge_config_decrypt(bridge=bridge)}
-        )
-        success = body.get("success")
-        if not isinstance(success, bool):
-            raise BridgeServiceError("The bridge service sent an answer without a success flag.")
-        message = body.get("message")
-        message = str(message) if message else ("Connection successful" if success else "Connection failed")
+        if bridge.type == SHOPIFY and shopify.shopify_enabled():
+            success, message = _shopify_test(bridge)
+        else:
+            _status, body = bridge_service_post(
+                bridge_type=bridge.type, path="/test", payload={"config": bridge_config_decrypt(bridge=bridge)}
+            )
+            success = body.get("success")
+            if not isinstance(success, bool):
+                raise BridgeServiceError("The bridge service sent an answer without a success flag.")
+            message = body.get("message")
+            message = (
+                str(message) if message else ("Connection successful" if success else "Connection failed")
+            )
     except BridgeServiceError as exc:
         success, message = False, str(exc)
     message = message[:1000]
@@ -251,6 +319,44 @@ def bridge_test_connection(*, bridge: Bridge) -> tuple[bool, str]:
         updated_at=timezone.now(),
     )
     return success, message
+
+
+def _shopify_test(bridge: Bridge) -> tuple[bool, str]:
+    from bridges.shopify.services import shopify_admin_for
+
+    shop = shopify_admin_for(bridge).graphql("query { shop { name myshopifyDomain } }", {}).get("shop") or {}
+    return True, f"Connected to {shop.get('name') or bridge.account}"
+
+
+def bridge_fulfillment_push(*, bridge: Bridge, order, shipment, idempotency_key: str) -> dict:
+    """Send a shipment to the order's store as a fulfillment (the `push_fulfillment` operation):
+    to Shopify itself when the built-in bridge is on, else `POST <base>/fulfillments` of the
+    type's bridge service. Raises BridgeServiceError with the reason when it did not happen."""
+    if bridge.type == SHOPIFY and shopify.shopify_enabled():
+        from bridges.shopify.services import shopify_fulfillment_push
+
+        return {"response": shopify_fulfillment_push(bridge=bridge, order=order, shipment=shipment)}
+    response = http_post_json(
+        url=f"{bridge_service_base_url(bridge.type)}/fulfillments",
+        payload={
+            "config": bridge_config_decrypt(bridge=bridge),
+            "orderId": order.external_id,
+            "orderNumber": order.order_number,
+            "trackingNumber": shipment.tracking_number,
+            "carrier": shipment.carrier,
+            "service": shipment.service,
+            "bridgeId": str(bridge.pk),
+        },
+        # A re-run after a lost worker sends the same key; the bridge service can deduplicate.
+        headers={"Idempotency-Key": idempotency_key},
+    )
+    if not 200 <= response.status_code < 300:
+        raise BridgeServiceError(f"The bridge service answered {response.status_code}.")
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    return {"statusCode": response.status_code, "response": payload}
 
 
 # Shopify OAuth ---------------------------------------------------------------------------------
@@ -281,8 +387,11 @@ def bridge_shopify_oauth_start(
     session_allowed_types,
     shop_domain: str,
     name: str | None,
+    redirect_uri: str = "",
 ) -> tuple[Bridge, str]:
-    """A pending Shopify bridge and a single-use `state` bound to it; returns the authorize URL."""
+    """A pending Shopify bridge and a single-use `state` bound to it; returns the authorize URL:
+    Shopify's own (built-in bridge; Shopify sends the merchant back to `redirect_uri`) or the
+    bridge service's."""
     _bridge_type_for_use(
         type_id=SHOPIFY,
         embed_config=embed_config,
@@ -300,6 +409,8 @@ def bridge_shopify_oauth_start(
             name=name or f"Shopify - {shop}",
             config={"shopDomain": shop},
             status=Bridge.Status.PENDING,
+            dispatcher_id=embed_config.default_dispatcher_id if embed_config is not None else None,
+            account=shop,
         )
         OAuthState.objects.create(
             bridge=bridge,
@@ -308,11 +419,24 @@ def bridge_shopify_oauth_start(
             expires_at=timezone.now() + dt.timedelta(seconds=settings.ORDERLY_OAUTH_STATE_TTL_SECONDS),
         )
         _bridge_event(bridge, "bridge.created")
+    if shopify.shopify_enabled():
+        return bridge, shopify.shopify_authorize_url(shop=shop, state=state, redirect_uri=redirect_uri)
     return bridge, bridge_oauth_authorize_url(bridge_type=SHOPIFY, shop=shop, state=state)
 
 
-def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str) -> Bridge:
-    """Consume the state (once), exchange the code with the bridge service, activate the bridge."""
+def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str, query: dict | None = None) -> Bridge:
+    """Consume the state (once), exchange the code, activate the bridge, start its first sync.
+
+    With the built-in bridge, the redirect must carry Shopify's `hmac` over its whole `query`
+    (every parameter, as lists) and name a `*.myshopify.com` shop — both checked before the state
+    is touched, so a forged callback cannot burn a merchant's pending authorization.
+    """
+    builtin = shopify.shopify_enabled()
+    if builtin:
+        if not shopify.shopify_query_hmac_valid(query or {}):
+            raise validation_error("hmac", "The request is not signed by Shopify.")
+        if not SHOP_DOMAIN_RE.match(shop) or len(shop) > 255:
+            raise validation_error("shop", "Must be a shop domain like 'mystore.myshopify.com'.")
     shop = shop.strip().lower()
     now = timezone.now()
     digest = _state_digest(state)
@@ -333,12 +457,15 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str) -> Bridge
         raise validation_error("state", "Unknown, expired or already used OAuth state.")
     bridge = Bridge.objects.select_related("organization").get(oauth_states__digest=digest)
     try:
-        _status, body = bridge_service_post(
-            bridge_type=SHOPIFY, path="/oauth/token", payload={"code": code, "shop": shop}
-        )
-        access_token = body.get("accessToken")
-        if not isinstance(access_token, str) or not access_token:
-            raise BridgeServiceError("The bridge service did not return an access token.")
+        if builtin:
+            access_token, _scope = shopify.shopify_token_exchange(shop=shop, code=code)
+        else:
+            _status, body = bridge_service_post(
+                bridge_type=SHOPIFY, path="/oauth/token", payload={"code": code, "shop": shop}
+            )
+            access_token = body.get("accessToken")
+            if not isinstance(access_token, str) or not access_token:
+                raise BridgeServiceError("The bridge service did not return an access token.")
     except BridgeServiceError as exc:
         Bridge.objects.filter(pk=bridge.pk).update(
             status=Bridge.Status.ERROR,
@@ -349,6 +476,7 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str) -> Bridge
     with transaction.atomic():
         bridge = Bridge.objects.select_for_update().select_related("organization").get(pk=bridge.pk)
         bridge.config = {**(bridge.config or {}), "shopDomain": shop}
+        bridge.account = shop
         bridge.secret_config = encrypt_json(
             {**decrypt_json(bridge.secret_config), "accessToken": access_token}
         )
@@ -356,4 +484,5 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str) -> Bridge
         bridge.error_message = None
         bridge.save()
         _bridge_event(bridge, "bridge.connected")
+        _sync_on_connect(bridge)
     return bridge

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from bridges.selectors import bridges_with_recent_runs
 from embed.api.serializers import ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
 from embed.selectors import embed_config_get
@@ -58,7 +59,7 @@ class EndUserDetailView(StaffMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "end_user": end_user,
-            "bridges": end_user.bridges.order_by("-created_at"),
+            "bridges": bridges_with_recent_runs(end_user.bridges.order_by("-created_at")),
             "sessions": sessions,
             "orders": Order.objects.filter(end_user=end_user).order_by("-created_at")[:20],
         }

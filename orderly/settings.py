@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "FulfillmentStatusEnum": "orders.models.FulfillmentStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "BridgeStatusEnum": "bridges.models.Bridge.Status",
+        "SyncRunStatusEnum": "bridges.models.SyncRun.Status",
+        "SyncRunTriggerEnum": "bridges.models.SyncRun.Trigger",
         "ActionRequestStatusEnum": "actions.models.ActionStatus",
         "OperationStatusEnum": "operations.models.OperationStatus",
     },
@@ -220,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "actions-expire-overdue": {"task": "actions.tasks.action_requests_expire", "schedule": 30.0},
     "webhooks-dispatch-due": {"task": "webhooks.tasks.deliveries_dispatch_due", "schedule": 10.0},
     "operations-resume-stalled": {"task": "operations.tasks.operations_resume_stalled", "schedule": 60.0},
+    # Starts the bridges' due syncs (every ORDERLY_BRIDGE_SYNC_MINUTES) and re-queues stalled runs.
+    "bridges-sync-due": {
+        "task": "bridges.tasks.bridge_syncs_due",
+        "schedule": float(os.environ.get("ORDERLY_BRIDGE_SYNC_SWEEP_SECONDS", "60")),
+    },
 }
 
 # Product settings.
@@ -227,6 +234,38 @@ ORDERLY_WEBHOOKS_ALLOW_PRIVATE = env_bool("ORDERLY_WEBHOOKS_ALLOW_PRIVATE")
 ORDERLY_BRIDGE_SERVICE_URL = os.environ.get("ORDERLY_BRIDGE_SERVICE_URL", "https://bridge-{type}.orderly.invalid")
 ORDERLY_BRIDGE_TIMEOUT = (5, 15)
 ORDERLY_OAUTH_STATE_TTL_SECONDS = 600
+
+# Bridge sync (docs/bridges.md).
+ORDERLY_BRIDGE_SYNC_MINUTES = int(os.environ.get("ORDERLY_BRIDGE_SYNC_MINUTES", "15"))
+ORDERLY_BRIDGE_SYNC_PAGE_SIZE = int(os.environ.get("ORDERLY_BRIDGE_SYNC_PAGE_SIZE", "100"))
+# A page that answers 429, 5xx or times out is tried again this many times, waiting the service's
+# Retry-After (at most ORDERLY_BRIDGE_SYNC_MAX_WAIT_SECONDS) or the next delay below.
+ORDERLY_BRIDGE_SYNC_RETRIES = int(os.environ.get("ORDERLY_BRIDGE_SYNC_RETRIES", "4"))
+ORDERLY_BRIDGE_SYNC_RETRY_DELAYS = [
+    float(v) for v in os.environ.get("ORDERLY_BRIDGE_SYNC_RETRY_DELAYS", "2,10,30,60").split(",")
+]
+ORDERLY_BRIDGE_SYNC_MAX_WAIT_SECONDS = float(os.environ.get("ORDERLY_BRIDGE_SYNC_MAX_WAIT_SECONDS", "120"))
+# How long a worker owns a running run without saving progress; past it, the run is claimed again.
+ORDERLY_BRIDGE_SYNC_LEASE_SECONDS = int(os.environ.get("ORDERLY_BRIDGE_SYNC_LEASE_SECONDS", "120"))
+
+# The built-in Shopify bridge: on when both credentials are set (otherwise `shopify` uses its
+# bridge service like every other type). The Admin API version is pinned here and only here.
+ORDERLY_SHOPIFY_CLIENT_ID = os.environ.get("ORDERLY_SHOPIFY_CLIENT_ID", "")
+ORDERLY_SHOPIFY_CLIENT_SECRET = os.environ.get("ORDERLY_SHOPIFY_CLIENT_SECRET", "")
+ORDERLY_SHOPIFY_API_VERSION = "2025-10"
+ORDERLY_SHOPIFY_ADMIN_URL = os.environ.get("ORDERLY_SHOPIFY_ADMIN_URL", "https://{shop}")
+ORDERLY_SHOPIFY_SCOPES = os.environ.get(
+    "ORDERLY_SHOPIFY_SCOPES",
+    "read_orders,read_customers,read_merchant_managed_fulfillment_orders,"
+    "write_merchant_managed_fulfillment_orders,read_third_party_fulfillment_orders,"
+    "write_third_party_fulfillment_orders",
+)
+# Where Shopify sends the merchant back; default: this platform's own callback URL as requested.
+ORDERLY_SHOPIFY_REDIRECT_URI = os.environ.get("ORDERLY_SHOPIFY_REDIRECT_URI", "")
+ORDERLY_SHOPIFY_TIMEOUT = (5, 30)
+# Orders per GraphQL page: with 25 line items and 10 fulfillments each, a query stays within
+# Shopify's 1,000-point cost limit per query.
+ORDERLY_SHOPIFY_PAGE_SIZE = 8
 ORDERLY_SESSION_DEFAULT_TTL = 3600
 ORDERLY_AUTO_SESSION_MAX_TTL = 3600
 ORDERLY_API_KEY_TOUCH_SECONDS = 60

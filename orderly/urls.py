@@ -11,6 +11,7 @@ API_MODULES = ["embed", "bridges", "orders", "actions", "alerts", "webhooks", "t
 # Each app's `urls.py` lists its dashboard pages, mounted under /dashboard/<prefix>/ in its namespace.
 DASHBOARD_MODULES = {
     "actions": "requests",
+    "bridges": "bridges",
     "embed": "embed",
     "orders": "orders",
     "webhooks": "webhooks",

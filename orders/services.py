@@ -128,19 +128,26 @@ def _order_apply(*, order: Order, values: dict) -> dict:
 
 
 def order_upsert(
-    *, organization, data: dict, actor_type: str = "api_key", actor_id: str = ""
+    *, organization, data: dict, actor_type: str = "api_key", actor_id: str = "", bridge=None
 ) -> tuple[Order, bool]:
     """Create or update the order with `external_id` in the organization; returns (order, created).
 
     An unknown end user or bridge is a 404 and nothing is written. An update that changes
-    nothing leaves the order (and its version tag) as it is.
+    nothing leaves the order (and its version tag) as it is; `order.upsert_changes` says what changed.
+    With `bridge` (a bridge sync), the order is that bridge's, for the bridge's end user: an order
+    with the same `external_id` that belongs to another bridge or end user is a 409, never taken over.
     """
-    end_user = _end_user_resolve(
-        organization=organization,
-        end_user_id=data.get("end_user_id"),
-        external_user_id=data.get("external_user_id"),
-    )
+    if bridge is not None:
+        end_user = bridge.end_user
+    else:
+        end_user = _end_user_resolve(
+            organization=organization,
+            end_user_id=data.get("end_user_id"),
+            external_user_id=data.get("external_user_id"),
+        )
     values = _order_values(organization=organization, data=data)
+    if bridge is not None:
+        values["bridge_id"] = bridge.pk
     values["end_user"] = end_user
     external_id = data["external_id"]
     with transaction.atomic():
@@ -163,7 +170,10 @@ def order_upsert(
                 _ingest_record(
                     order=order, kind="created", changes=snapshot, actor_type=actor_type, actor_id=actor_id
                 )
+                order.upsert_changes = snapshot
                 return order, True
+        if bridge is not None:
+            _bridge_claim_check(order=order, bridge=bridge)
         end_user_changed = order.end_user_id != end_user.pk
         values.pop("end_user")
         changes = _order_apply(order=order, values=values)
@@ -176,7 +186,20 @@ def order_upsert(
             _ingest_record(
                 order=order, kind="updated", changes=changes, actor_type=actor_type, actor_id=actor_id
             )
+    order.upsert_changes = changes
     return order, False
+
+
+def _bridge_claim_check(*, order: Order, bridge) -> None:
+    """A synced order may update its own bridge's order, or one the integrator pushed for the same
+    end user before the bridge synced; anything else would move another store's order."""
+    if order.bridge_id == bridge.pk or (order.bridge_id is None and order.end_user_id == bridge.end_user_id):
+        return
+    raise DomainError(
+        ErrorCode.CONFLICT,
+        "Another order of the organization already has this externalId.",
+        details={"externalId": [f"'{order.external_id}' belongs to another order."]},
+    )
 
 
 def order_update(
@@ -469,3 +492,68 @@ def tracking_checkpoint_create(*, organization, shipment_id, data: dict) -> Trac
             if shipment.status in STATUS_EVENTS:
                 order_event_record(subject=shipment, event_type=STATUS_EVENTS[shipment.status], data=transition)
     return checkpoint
+
+
+# Upserts for data a bridge sync brings (bridges.sync): the same creates, so the same events fire --
+
+
+def shipment_upsert(*, organization, order: Order, data: dict, actor_id: str = "") -> tuple[Shipment, bool]:
+    """The order's shipment with `external_id` (else `tracking_number`): created through
+    `shipment_create`, or updated in place; returns (shipment, changed). A status it moves to
+    emits what a checkpoint's move would (`shipment.shipped`, `.delivered`, `.exception`)."""
+    key = (
+        {"external_id": data["external_id"]}
+        if data.get("external_id")
+        else {"tracking_number": data["tracking_number"]}
+    )
+    with transaction.atomic():
+        shipment = (
+            Shipment.objects.select_for_update().filter(order=order, **key).order_by("created_at").first()
+        )
+        if shipment is None:
+            return shipment_create(
+                organization=organization, data={**data, "order_id": order.pk}, actor_id=actor_id
+            ), True
+        previous = shipment.status
+        if not model_update(shipment, data, list(data)):
+            return shipment, False
+        if shipment.status != previous:
+            transition = {**shipment_event_data(shipment), "from": previous, "to": shipment.status}
+            if shipment.status in SHIPPED_STATUSES and previous in PRE_SHIPPED_STATUSES:
+                order_event_record(subject=shipment, event_type="shipment.shipped", data=transition)
+            if shipment.status in STATUS_EVENTS:
+                order_event_record(subject=shipment, event_type=STATUS_EVENTS[shipment.status], data=transition)
+    return shipment, True
+
+
+def tracking_checkpoint_upsert(*, organization, shipment_id, data: dict) -> tuple[TrackingCheckpoint, bool]:
+    """A checkpoint is known by its shipment, time and status; a known one is left as it is."""
+    known = TrackingCheckpoint.objects.filter(
+        shipment_id=shipment_id, checkpoint_time=data["checkpoint_time"], status=data["status"]
+    ).first()
+    if known is not None:
+        return known, False
+    return tracking_checkpoint_create(organization=organization, shipment_id=shipment_id, data=data), True
+
+
+def orders_customer_redact(*, organization, order_ids) -> int:
+    """Erase the customer's personal data from these orders and their shipments (a store's
+    privacy request); the orders stay, anonymous. Returns how many orders were redacted."""
+    with transaction.atomic():
+        orders = Order.objects.filter(organization=organization, pk__in=list(order_ids))
+        Shipment.objects.filter(order__in=orders).update(ship_to=None, updated_at=timezone.now())
+        return orders.update(
+            customer_name="",
+            customer_email="",
+            customer_phone="",
+            shipping_address=None,
+            updated_at=timezone.now(),
+        )
+
+
+def orders_erase_for_bridge(*, organization, bridge_id) -> int:
+    """Delete every order a bridge brought (with their shipments, checkpoints and activity): the
+    store asked for its data to be erased. Returns how many orders were deleted."""
+    with transaction.atomic():
+        deleted, by_model = Order.objects.filter(organization=organization, bridge_id=bridge_id).delete()
+    return by_model.get(Order._meta.label, 0)

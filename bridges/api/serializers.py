@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from bridges.models import Bridge
+from bridges.models import Bridge, SyncRun
 from bridges.services import bridge_config_mask
 from orderly.api.serializers import InputSerializer, OutputSerializer
 
@@ -91,8 +91,37 @@ class BridgeTypeOutput(serializers.Serializer):
     config_fields = BridgeConfigFieldOutput(many=True)
     webhook_support = serializers.BooleanField()
     docs_url = serializers.CharField(allow_blank=True)
+    syncs = serializers.BooleanField(
+        help_text="Whether bridges of this type bring orders into the data room."
+    )
 
 
 class ShopifyOAuthCallbackOutput(serializers.Serializer):
     bridgeId = serializers.UUIDField()  # noqa: N815
     status = serializers.ChoiceField(choices=Bridge.Status.choices)
+
+
+class SyncRunOutput(OutputSerializer):
+    """One sync of a bridge (CONTRACT §10). For a succeeded run with skipped orders,
+    `error_message` summarizes the first skipped orders' errors."""
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "bridge_id",
+            "trigger",
+            "status",
+            "orders_created",
+            "orders_updated",
+            "orders_skipped",
+            "error_message",
+            "started_at",
+            "finished_at",
+            "created_at",
+        ]
+
+
+class ShopifyWebhookOutput(serializers.Serializer):
+    received = serializers.BooleanField()
+    duplicate = serializers.BooleanField()

@@ -1,4 +1,4 @@
-"""Bridge routes (bridge types, bridges CRUD, test, Shopify OAuth), relative to /api/v1/."""
+"""Bridge routes (bridge types, bridges CRUD, test, sync, Shopify OAuth and webhooks), relative to /api/v1/."""
 
 from bridges.api import views
 from orderly.api.routing import route, routes
@@ -18,4 +18,8 @@ urlpatterns: list = routes(
     ),
     route("embed/bridges/<uuid:pk>", views.BridgeDetailView.as_view(), name="embed-bridge"),
     route("embed/bridges/<uuid:pk>/test", views.BridgeTestView.as_view(), name="embed-bridge-test"),
+    route("embed/bridges/<uuid:pk>/sync", views.BridgeSyncView.as_view(), name="embed-bridge-sync"),
+    route("embed/bridges/<uuid:pk>/syncs", views.BridgeSyncListView.as_view(), name="embed-bridge-syncs"),
+    route("bridges/<uuid:pk>/syncs", views.OrganizationBridgeSyncListView.as_view(), name="bridge-syncs"),
+    route("bridges/shopify/webhooks", views.ShopifyWebhookView.as_view(), name="shopify-webhooks"),
 )

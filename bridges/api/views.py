@@ -1,5 +1,8 @@
 """Bridge endpoints: thin adapters around bridges.services."""
 
+import json
+
+from django.conf import settings
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,24 +21,33 @@ from bridges.api.serializers import (
     ShopifyOAuthCallbackOutput,
     ShopifyOAuthStartInput,
     ShopifyOAuthStartOutput,
+    ShopifyWebhookOutput,
+    SyncRunOutput,
 )
-from bridges.models import Bridge
+from bridges.models import Bridge, SyncRun
+from bridges.order_input import json_problem
 from bridges.services import (
     bridge_create,
     bridge_delete,
+    bridge_manage_check,
     bridge_shopify_oauth_complete,
     bridge_shopify_oauth_start,
     bridge_test_connection,
     bridge_type_list_allowed,
     bridge_update,
 )
-from orderly.api.permissions import Public, Session
+from bridges.shopify import client as shopify
+from bridges.shopify.services import shopify_webhook_receive
+from bridges.sync import sync_run_request
+from orderly.api.permissions import ApiKey, Public, Session
 from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.throttling import PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
-from orderly.errors import DomainError, ErrorCode
+from orderly.errors import DomainError, ErrorCode, not_found, validation_error
 
 FEATURE = "bridges"
+# The canonical spelling (CONTRACT §2); it must match the app's allowed redirection URL at Shopify.
+SHOPIFY_CALLBACK_PATH = "/api/v1/embed/bridges/shopify/oauth/callback"
 
 
 class BridgeSessionMixin:
@@ -103,15 +115,22 @@ class BridgeDetailView(ApiView):
         operation_id="embed_bridges_update", request=BridgeUpdateInput, responses={200: BridgeOutput}
     )
     def patch(self, request, pk):
-        bridge = self.get_bridge(pk)
+        bridge = managed_bridge(self, pk)
         data = self.validated(BridgeUpdateInput)
         bridge = bridge_update(bridge=bridge, **data)
         return ok(BridgeOutput(bridge).data)
 
     @extend_schema(operation_id="embed_bridges_destroy")
     def delete(self, request, pk):
-        bridge_delete(bridge=self.get_bridge(pk))
+        bridge_delete(bridge=managed_bridge(self, pk))
         return deleted()
+
+
+def managed_bridge(view: ApiView, pk) -> Bridge:
+    """The session's bridge (404 for anyone else's), of a type the session may manage (403)."""
+    bridge = view.get_scoped_object(Bridge.objects, pk, "Bridge")
+    bridge_manage_check(bridge=bridge, session_allowed_types=view.principal.allowed_bridge_types)
+    return bridge
 
 
 class BridgeTestView(ApiView):
@@ -121,10 +140,56 @@ class BridgeTestView(ApiView):
         operation_id="embed_bridges_test", request=None, responses={200: unenveloped(BridgeTestOutput)}
     )
     def post(self, request, pk):
-        bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
+        bridge = managed_bridge(self, pk)
         success, message = bridge_test_connection(bridge=bridge)
         # The seed answers this one without the `data` wrapper.
         return Response({"success": success, "message": message})
+
+
+class BridgeSyncView(ApiView):
+    required = Session("bridges:write", feature=FEATURE)
+
+    @extend_schema(
+        operation_id="embed_bridges_sync",
+        request=None,
+        responses={
+            202: SyncRunOutput,
+            409: OpenApiResponse(
+                description="The bridge is not connected (pending, inactive or disconnected)."
+            ),
+            422: OpenApiResponse(description="Bridges of this type do not sync orders."),
+        },
+    )
+    def post(self, request, pk):
+        """Start a sync now; while one is queued or running, that one is the answer."""
+        run, _created = sync_run_request(bridge=managed_bridge(self, pk), trigger=SyncRun.Trigger.MANUAL)
+        return ok(SyncRunOutput(run).data, status=http.HTTP_202_ACCEPTED)
+
+
+def _runs(bridge: Bridge):
+    return SyncRun.objects.filter(bridge=bridge).order_by("-created_at", "-id")
+
+
+class BridgeSyncListView(ApiView):
+    required = Session("bridges:read", feature=FEATURE)
+    max_limit = 50
+
+    @extend_schema(operation_id="embed_bridges_syncs_list", responses={200: SyncRunOutput(many=True)})
+    def get(self, request, pk):
+        """The bridge's sync runs, newest first."""
+        bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
+        return self.paginate(_runs(bridge), SyncRunOutput)
+
+
+class OrganizationBridgeSyncListView(ApiView):
+    required = ApiKey("orders:read")
+    max_limit = 50
+
+    @extend_schema(operation_id="bridges_syncs_list", responses={200: SyncRunOutput(many=True)})
+    def get(self, request, pk):
+        """Any of the organization's bridges' sync runs, newest first."""
+        bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
+        return self.paginate(_runs(bridge), SyncRunOutput)
 
 
 class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):
@@ -134,7 +199,11 @@ class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):
     def post(self, request):
         data = self.validated(ShopifyOAuthStartInput)
         bridge, auth_url = bridge_shopify_oauth_start(
-            **self.session_context(), shop_domain=data["shopDomain"], name=data.get("name")
+            **self.session_context(),
+            shop_domain=data["shopDomain"],
+            name=data.get("name"),
+            redirect_uri=settings.ORDERLY_SHOPIFY_REDIRECT_URI
+            or request.build_absolute_uri(SHOPIFY_CALLBACK_PATH),
         )
         return ok({"bridgeId": str(bridge.pk), "authUrl": auth_url})
 
@@ -169,7 +238,12 @@ class ShopifyOAuthCallbackView(ApiView):
     def get(self, request):
         try:
             data = self.validated(ShopifyOAuthCallbackInput, data=request.query_params)
-            bridge = bridge_shopify_oauth_complete(state=data["state"], code=data["code"], shop=data["shop"])
+            bridge = bridge_shopify_oauth_complete(
+                state=data["state"],
+                code=data["code"],
+                shop=data["shop"],
+                query=dict(request.query_params.lists()),
+            )
         except (DomainError, ValidationError) as exc:
             if wants_html(request):
                 return oauth_failure_page(request, exc)
@@ -212,3 +286,58 @@ def oauth_failure_page(request, exc):
 
 def wants_html(request) -> bool:
     return "text/html" in request.META.get("HTTP_ACCEPT", "")
+
+
+class ShopifyWebhookView(ApiView):
+    """Where Shopify delivers the shop's webhooks (`orders/*`, `app/uninstalled`, and the mandatory
+    privacy topics) when the built-in Shopify bridge is on. The credential is the signature:
+    `X-Shopify-Hmac-Sha256` over the raw body with the app's client secret; a bad one is a 401, as
+    Shopify requires. Not throttled: Shopify sends bursts, and each refusal costs one HMAC."""
+
+    required = Public()
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="bridges_shopify_webhooks",
+        request={"application/json": OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("X-Shopify-Hmac-Sha256", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Topic", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Shop-Domain", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Webhook-Id", str, OpenApiParameter.HEADER, required=True),
+        ],
+        responses={200: ShopifyWebhookOutput, 401: OpenApiResponse(description="Not signed by Shopify.")},
+    )
+    def post(self, request):
+        if not shopify.shopify_enabled():
+            raise not_found("Resource")
+        body = request.body  # the raw bytes, before anything parses them: the signature covers these
+        if not shopify.shopify_webhook_hmac_valid(body, request.headers.get("X-Shopify-Hmac-Sha256")):
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
+        topic = request.headers.get("X-Shopify-Topic", "").strip()
+        shop = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
+        webhook_id = (
+            request.headers.get("X-Shopify-Webhook-Id") or request.headers.get("X-Shopify-Event-Id") or ""
+        ).strip()
+        errors = {
+            name: ["This header is required."]
+            for name, value in (
+                ("X-Shopify-Topic", topic),
+                ("X-Shopify-Shop-Domain", shop),
+                ("X-Shopify-Webhook-Id", webhook_id),
+            )
+            if not value or len(value) > 255
+        }
+        if errors:
+            raise DomainError(ErrorCode.VALIDATION_ERROR, "Missing Shopify headers.", details=errors)
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            raise DomainError(ErrorCode.INVALID_JSON, "The body is not JSON.") from None
+        if not isinstance(payload, dict) or json_problem(payload):
+            raise validation_error("body", "Expected a JSON object the platform can store.")
+        _outcome, duplicate = shopify_webhook_receive(
+            webhook_id=webhook_id, topic=topic, shop=shop, payload=payload
+        )
+        return ok({"received": True, "duplicate": duplicate})

@@ -1,9 +1,9 @@
 """Shipment operations: create one (undo cancels it) and push a fulfillment to the order's bridge."""
 
-import requests
-from django.conf import settings
 from rest_framework import serializers
 
+from bridges.client import BridgeServiceError
+from bridges.services import bridge_fulfillment_push
 from operations.registry import register
 from operations.types.base import OperationFailed, OperationType, activity_record, conflict
 from orderly.api.serializers import InputSerializer
@@ -70,7 +70,8 @@ class CreateShipment(OperationType):
 
 @register
 class PushFulfillment(OperationType):
-    """POSTs `<bridge service>/fulfillments`; the remote side effect cannot be taken back."""
+    """Sends the shipment to the order's store as a fulfillment (Shopify itself with the built-in
+    Shopify bridge, else `<bridge service>/fulfillments`); the remote side effect cannot be taken back."""
 
     name = "push_fulfillment"
     label = "Push fulfillment"
@@ -85,32 +86,12 @@ class PushFulfillment(OperationType):
             raise OperationFailed("The shipment does not belong to this order.")
         if order.bridge is None:
             raise OperationFailed("The order has no bridge to push the fulfillment to.")
-        base = settings.ORDERLY_BRIDGE_SERVICE_URL.format(type=order.bridge.type).rstrip("/")
-        body = {
-            "orderId": order.external_id,
-            "orderNumber": order.order_number,
-            "trackingNumber": shipment.tracking_number,
-            "carrier": shipment.carrier,
-            "service": shipment.service,
-            "bridgeId": str(order.bridge_id),
-        }
         try:
-            response = requests.post(
-                f"{base}/fulfillments",
-                json=body,
-                timeout=settings.ORDERLY_BRIDGE_TIMEOUT,
-                # A re-run after a lost worker sends the same key; the bridge can deduplicate.
-                headers={"Idempotency-Key": str(operation.pk)},
-                allow_redirects=False,
+            result = bridge_fulfillment_push(
+                bridge=order.bridge, order=order, shipment=shipment, idempotency_key=str(operation.pk)
             )
-        except requests.RequestException as exc:
-            raise OperationFailed(f"The bridge service could not be reached: {type(exc).__name__}.") from exc
-        if not 200 <= response.status_code < 300:
-            raise OperationFailed(f"The bridge service answered {response.status_code}.")
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        except BridgeServiceError as exc:
+            raise OperationFailed(str(exc)) from exc
         activity_record(
             order,
             operation,
@@ -118,4 +99,4 @@ class PushFulfillment(OperationType):
             title="Fulfillment pushed",
             shipment_id=str(shipment.pk),
         )
-        return {"shipment_id": str(shipment.pk), "statusCode": response.status_code, "response": payload}
+        return {"shipment_id": str(shipment.pk), **result}

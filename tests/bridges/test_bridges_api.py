@@ -659,3 +659,33 @@ def test_a_session_with_an_empty_type_list_may_use_no_type(client, tenant):
     # then
     assert types.json()["data"] == []
     assert created.status_code == 403
+
+
+# A session limited to some bridge types (issue 13, item 13) ------------------------------------
+
+
+def test_a_session_limited_by_type_cannot_manage_a_bridge_of_another_type(client, tenant, bridge_service):
+    # given a shipstation bridge, and a session of its owner allowed only shopify
+    me = tenant.end_user()
+    bridge = shipstation_bridge(me, name="Mine")
+    token = tenant.session(me, allowed_bridge_types=["shopify"])
+    bridge_service.expect_request("/shipstation/test").respond_with_json({"success": True})
+
+    # when it tries to change, test, sync or delete it
+    patch = client.patch(f"{BRIDGES}/{bridge.pk}", {"name": "Taken"}, format="json", **bearer(token))
+    test = client.post(f"{BRIDGES}/{bridge.pk}/test", **bearer(token))
+    sync = client.post(f"{BRIDGES}/{bridge.pk}/sync", **bearer(token))
+    delete = client.delete(f"{BRIDGES}/{bridge.pk}", **bearer(token))
+
+    # then each is a 403, nothing reached the bridge service, and the bridge is unchanged
+    for response in (patch, test, sync, delete):
+        assert response.status_code == 403, response.content
+        assert response.json()["error"]["code"] == "forbidden"
+    assert bridge_service.log == []
+    bridge.refresh_from_db()
+    assert bridge.name == "Mine" and bridge.status == "active"
+    assert not bridge.sync_runs.exists()
+    # while reading it is still allowed, and a session allowed the type may manage it
+    assert client.get(f"{BRIDGES}/{bridge.pk}", **bearer(token)).status_code == 200
+    allowed = tenant.session(me, allowed_bridge_types=["shipstation"])
+    assert client.post(f"{BRIDGES}/{bridge.pk}/test", **bearer(allowed)).json()["success"] is True

@@ -189,6 +189,9 @@ MATRIX = [
         {"GET": None, "PATCH": {"name": "Renamed"}, "DELETE": None},
     ),
     Entry("/api/v1/embed/bridges/<uuid:pk>/test", SESS, bridge_of, {"POST": None}),
+    Entry("/api/v1/embed/bridges/<uuid:pk>/sync", SESS, bridge_of, {"POST": None}),
+    Entry("/api/v1/embed/bridges/<uuid:pk>/syncs", SESS, bridge_of, {"GET": None}),
+    Entry("/api/v1/bridges/<uuid:pk>/syncs", KEY, bridge_of, {"GET": None}),
     # orders: the ingest API (key) and the data room (session)
     Entry("/api/v1/orders/<uuid:pk>", KEY, order_of, {"GET": None, "PATCH": {"notes": "Leave at the door"}}),
     Entry(
