@@ -1,6 +1,9 @@
 """Bridges through the embed UI: connect from the generated form, test, rename, update the
 credentials, disconnect; Shopify through the OAuth popup. Effects are checked through the API."""
 
+import json
+import re
+
 import pytest
 from werkzeug.wrappers import Response
 
@@ -9,9 +12,19 @@ from tests.browser.embed_host import *  # noqa: F403 - the embed fixtures (host,
 pytestmark = pytest.mark.browser
 
 
+STORE_ORDERS: list = []
+
+
 @pytest.fixture
 def bridge_service(httpserver, settings):
+    """A loopback bridge service; its store's orders (for syncs, which start on connect) are STORE_ORDERS."""
     settings.ORDERLY_BRIDGE_SERVICE_URL = httpserver.url_for("/") + "{type}"
+    STORE_ORDERS.clear()
+    httpserver.expect_request(re.compile(r"^/\w+/orders$"), method="POST").respond_with_handler(
+        lambda request: Response(
+            json.dumps({"orders": list(STORE_ORDERS), "nextCursor": None}), content_type="application/json"
+        )
+    )
     return httpserver
 
 
@@ -128,3 +141,30 @@ def test_shopify_connects_through_the_oauth_popup(embed, bridge_service):
     [bridge] = bridges_of(embed)
     assert (bridge["type"], bridge["status"]) == ("shopify", "active")
     assert embed.wait_event("bridge_connected")[0]["detail"] == {"bridgeId": bridge["id"], "type": "shopify"}
+
+
+def test_sync_now_brings_the_store_s_orders_and_shows_the_run(embed, bridge_service):
+    # given: a connected bridge whose service has one order to sync
+    STORE_ORDERS.append({"orderNumber": "S-1001", "externalId": "ss-1001", "status": "confirmed"})
+    session = embed.tenant.session(embed.tenant.merchant)
+    created = embed.api(
+        "POST",
+        "embed/bridges",
+        token=session,
+        json={"type": "shipstation", "name": "Warehouse", "config": {"apiKey": "k" * 12, "apiSecret": "s" * 12}},
+    )
+    assert created.status_code == 201, created.json()
+    bridge_id = created.json()["data"]["id"]
+    embed.open(view="bridges")
+    card = embed.frame.locator(f"[data-bridge-id='{bridge_id}']")
+
+    # when: the end user asks for a sync
+    card.get_by_role("button", name="Sync now").click()
+
+    # then: the run is listed with its counts, and the order is in the data room
+    card.locator("[data-sync-run-id]").first.get_by_text("Succeeded").wait_for()
+    assert "created" in card.locator("[data-sync-run-id]").first.inner_text()
+    orders = embed.api("GET", "embed/orders", token=session).json()["data"]
+    assert [o["order_number"] for o in orders] == ["S-1001"]
+    runs = embed.api("GET", f"embed/bridges/{bridge_id}/syncs", token=session).json()["data"]
+    assert runs and all(run["status"] == "succeeded" for run in runs)

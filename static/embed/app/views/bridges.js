@@ -1,6 +1,6 @@
 // Bridges: connect the types the config and session allow (forms generated from each type's
 // config_fields; secrets as password inputs, never echoed back), Shopify through an OAuth popup,
-// test, rename, update credentials, disconnect.
+// test, sync now and the sync history, rename, update credentials, disconnect.
 import { del, get, patch, post } from "../api.js";
 import {
   BRIDGE_ICONS, badge, button, card, clear, confirmInline, empty, errorBox, field, formValues, h, heading,
@@ -9,6 +9,7 @@ import {
 import { t } from "../i18n.js";
 
 const OAUTH_POLL_MS = 1500;
+const SYNC_POLL_MS = 2000;
 const OAUTH_GIVE_UP_MS = 10 * 60 * 1000; // the OAuth state's lifetime
 
 function configFields(type, current = {}, { forUpdate = false } = {}) {
@@ -147,6 +148,60 @@ function bridgeCard(bridge, type, ctx, reload) {
     if (!open) render();
   };
 
+  async function syncNow() {
+    status.busy(t("bridges.sync_starting"));
+    try {
+      const run = (await post(`embed/bridges/${bridge.id}/sync`, undefined, { idempotent: true })).data;
+      status.ok(t("bridges.sync_started", { status: t(`sync_status.${run.status}`, {}, run.status) }));
+      panel.dataset.open = "";
+      toggle(history)();
+    } catch (error) {
+      status.fail(error);
+    }
+  }
+
+  // The bridge's runs, newest first; a queued or running one is polled until it ends.
+  async function history() {
+    const slot = h("div", { class: "o-sync-runs" }, loading());
+    clear(panel, h("h4", {}, t("bridges.sync_history")), slot);
+    let runs;
+    try {
+      runs = (await get(`embed/bridges/${bridge.id}/syncs`, { limit: 10 })).data;
+    } catch (error) {
+      clear(slot, errorBox(error, history));
+      return;
+    }
+    if (panel.dataset.open !== "history") return;
+    if (!runs.length) {
+      clear(slot, empty(t("bridges.no_syncs")));
+      return;
+    }
+    clear(
+      slot,
+      h(
+        "ul",
+        { class: "o-list" },
+        runs.map((run) =>
+          h(
+            "li",
+            { dataset: { syncRunId: run.id } },
+            badge("sync_status", run.status),
+            " ",
+            t("bridges.sync_counts", { created: run.orders_created, updated: run.orders_updated, skipped: run.orders_skipped }),
+            " · ",
+            when(run.started_at || run.created_at),
+            run.error_message ? h("div", { class: "o-danger-text" }, run.error_message) : null
+          )
+        )
+      )
+    );
+    if (runs.some((run) => run.status === "queued" || run.status === "running")) {
+      setTimeout(() => {
+        if (panel.dataset.open === "history" && panel.isConnected) history().then(() => reload({ keepStatus: true }));
+      }, SYNC_POLL_MS);
+    }
+  }
+
   async function test() {
     status.busy(t("bridges.testing"));
     try {
@@ -231,6 +286,8 @@ function bridgeCard(bridge, type, ctx, reload) {
       "div",
       { class: "o-actions" },
       button(t("bridges.test"), test),
+      canWrite && type.syncs && bridge.status === "active" ? button(t("bridges.sync_now"), syncNow) : null,
+      type.syncs ? button(t("bridges.sync_history"), toggle(history)) : null,
       canWrite ? button(t("bridges.rename"), toggle(rename)) : null,
       canWrite && (type.config_fields || []).length ? button(t("bridges.update_credentials"), toggle(credentials)) : null,
       canWrite ? disconnectBtn : null
