@@ -247,16 +247,24 @@ def tracking_notification_failed(*, notification: TrackingNotification, error: s
     TrackingNotification.objects.filter(pk=notification.pk).update(claimed_at=None, last_error=error[:500])
 
 
-def tracking_subscriptions_delete_for_pages(*, pages_filter: Q) -> int:
-    """Delete the subscriptions (and addresses) of every page matching `pages_filter`."""
-    return TrackingSubscription.objects.filter(
-        tracking_page__in=TrackingPage.objects.filter(pages_filter).values("pk")
-    ).delete()[0]
+def _delete(subscriptions) -> int:
+    _total, per_model = subscriptions.delete()
+    return per_model.get(TrackingSubscription._meta.label, 0)
+
+
+def tracking_subscriptions_delete_for_page(*, page_id) -> int:
+    """Delete the subscriptions (and addresses) of one page; how many."""
+    return _delete(TrackingSubscription.objects.filter(tracking_page_id=page_id))
 
 
 def tracking_subscriptions_purge() -> int:
-    """Delete the subscriptions of revoked pages and of pages past their expiry (periodic)."""
+    """Delete the subscriptions of revoked pages and of pages past their expiry (periodic).
+
+    Driven from the subscriptions side: there are few of them, however many pages exist.
+    """
     expired_before = timezone.now() - dt.timedelta(days=settings.ORDERLY_TRACKING_PAGE_TTL_DAYS)
-    return tracking_subscriptions_delete_for_pages(
-        pages_filter=Q(is_active=False) | Q(shipment__actual_delivery__lte=expired_before)
+    return _delete(
+        TrackingSubscription.objects.filter(
+            Q(tracking_page__is_active=False) | Q(tracking_page__shipment__actual_delivery__lte=expired_before)
+        )
     )

@@ -7,14 +7,14 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from orderly.errors import DomainError, ErrorCode, not_found
 from orderly.events.services import event_record
 from orders.models import Order, Shipment, ShipmentStatus
 from tracking.models import TrackingPage
-from tracking.notify import tracking_subscriptions_delete_for_pages
+from tracking.notify import tracking_subscriptions_delete_for_page
 
 
 def tracking_page_token() -> str:
@@ -60,7 +60,7 @@ def tracking_page_revoke(*, end_user, page_id) -> None:
         is_active=False, revoked_at=timezone.now()
     ):
         # A revoked link takes its subscribers' addresses with it.
-        tracking_subscriptions_delete_for_pages(pages_filter=Q(pk=page.pk))
+        tracking_subscriptions_delete_for_page(page_id=page.pk)
         event_record(
             organization=page.organization,
             event_type="tracking_page.revoked",
@@ -88,7 +88,7 @@ def tracking_page_live(*, token: str) -> TrackingPage:
         raise not_found("Tracking page")
     expires_at = tracking_page_expires_at(page)
     if not page.is_active or (expires_at is not None and expires_at <= timezone.now()):
-        tracking_subscriptions_delete_for_pages(pages_filter=Q(pk=page.pk))  # the sweep would, later
+        tracking_subscriptions_delete_for_page(page_id=page.pk)  # the sweep would, later
         raise DomainError(ErrorCode.GONE, "This tracking page is no longer available.")
     return page
 
