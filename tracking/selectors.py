@@ -5,6 +5,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orderly.colors import text_color_on
 from orders.models import ShipmentStatus
 from tracking.carriers import carrier_for
 from tracking.models import TrackingPage
@@ -72,16 +73,8 @@ def tracking_branding(config) -> dict:
 
 
 def brand_text_color(hex_color: str) -> str:
-    """Black or white, whichever reads at WCAG AA on `hex_color` (relative luminance, WCAG 2.x)."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-    # Contrast with white is 1.05 / (L + 0.05); with black (L + 0.05) / 0.05. Take the larger.
-    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#111827"
+    """Black or white, whichever reads better on the brand colour (WCAG contrast)."""
+    return text_color_on(hex_color)
 
 
 def tracking_checkpoints(shipment, *, newest_first: bool = False):
