@@ -21,11 +21,17 @@ def tracking_page_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits, URL-safe
 
 
-def tracking_page_create(*, end_user, shipment_id) -> tuple[TrackingPage, bool]:
-    """The shipment's active page, created when there is none. Returns (page, created)."""
-    shipment = Shipment.objects.for_end_user(end_user).filter(pk=shipment_id).first()
+def tracking_page_create(*, shipment_id, end_user=None, organization=None) -> tuple[TrackingPage, bool]:
+    """The shipment's active page, created when there is none. Returns (page, created).
+
+    Scoped to the end user (embed) or, for staff, to the organization; the page belongs to the
+    shipment's end user either way.
+    """
+    scope = Shipment.objects.for_end_user(end_user) if end_user is not None else Shipment.objects.for_organization(organization)
+    shipment = scope.filter(pk=shipment_id).first()
     if shipment is None:
         raise not_found("Shipment")
+    end_user = end_user if end_user is not None else shipment.end_user
     existing = TrackingPage.objects.filter(shipment=shipment, is_active=True).first()
     if existing is not None:
         return existing, False
@@ -52,8 +58,10 @@ def tracking_page_create(*, end_user, shipment_id) -> tuple[TrackingPage, bool]:
 
 
 @transaction.atomic
-def tracking_page_revoke(*, end_user, page_id) -> None:
-    page = TrackingPage.objects.for_end_user(end_user).filter(pk=page_id).first()
+def tracking_page_revoke(*, page_id, end_user=None, organization=None) -> None:
+    """Turn a page off for good (its subscribers go with it); by its end user or by staff."""
+    scope = TrackingPage.objects.for_end_user(end_user) if end_user is not None else TrackingPage.objects.for_organization(organization)
+    page = scope.filter(pk=page_id).first()
     if page is None:
         raise not_found("Tracking page")
     if TrackingPage.objects.filter(pk=page.pk, is_active=True).update(
@@ -64,7 +72,7 @@ def tracking_page_revoke(*, end_user, page_id) -> None:
         event_record(
             organization=page.organization,
             event_type="tracking_page.revoked",
-            end_user=end_user,
+            end_user_id=page.end_user_id,
             resource_type="tracking_page",
             resource_id=page.pk,
         )
@@ -144,16 +152,13 @@ def tracking_lookup(*, organization, order_number: str, contact: str) -> list[Tr
     shipments = (
         Shipment.objects.filter(order__in=matched)
         .exclude(status=ShipmentStatus.CANCELLED)
-        .select_related("order__end_user")
         .order_by("created_at", "id")
     )
     pages = []
     for shipment in shipments:
         page = TrackingPage.objects.filter(shipment=shipment, is_active=True).first()
         if page is None and not TrackingPage.objects.filter(shipment=shipment).exists():
-            if shipment.order.end_user is None:
-                continue
-            page, _created = tracking_page_create(end_user=shipment.order.end_user, shipment_id=shipment.pk)
+            page, _created = tracking_page_create(organization=organization, shipment_id=shipment.pk)
         if page is not None:
             expires_at = tracking_page_expires_at(page)
             if expires_at is None or expires_at > timezone.now():

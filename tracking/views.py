@@ -3,17 +3,23 @@
 import datetime as dt
 from types import SimpleNamespace
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
 from orderly.dashboard.access import StaffMixin
 from orderly.dashboard.pagination import paginate_page
+from orderly.errors import DomainError
 from orders.models import Shipment, ShipmentStatus, TrackingCheckpoint
-from tracking import selectors
+from tracking import selectors, services
 from tracking.carriers import carrier_for
 from tracking.models import TrackingPage
 
@@ -95,3 +101,34 @@ class TrackingPreviewThemeView(StaffMixin, View):
         color = _preview_branding(request.GET)["primary_color"]
         css = f":root {{ --brand: {color}; --brand-text: {selectors.brand_text_color(color)}; }}\n"
         return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+class TrackingPageCreateView(StaffMixin, View):
+    """Staff create (or reuse) the shipment's link, then copy it from the page they came from."""
+
+    def post(self, request):
+        try:
+            page, created = services.tracking_page_create(
+                organization=self.organization, shipment_id=request.POST.get("shipment_id") or None
+            )
+        except (DomainError, ValidationError):
+            raise Http404("Shipment not found") from None
+        messages.success(request, "Tracking link created." if created else "This shipment already has a live link.")
+        return redirect(_back(request, reverse("tracking:list")))
+
+
+class TrackingPageRevokeView(StaffMixin, View):
+    def post(self, request, pk):
+        try:
+            services.tracking_page_revoke(organization=self.organization, page_id=pk)
+        except DomainError:
+            raise Http404("Tracking page not found") from None
+        messages.success(request, "Tracking link revoked: it now shows customers that it is no longer available.")
+        return redirect(_back(request, reverse("tracking:list")))

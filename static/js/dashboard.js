@@ -32,6 +32,26 @@
     if (!isNaN(d)) el.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   });
 
+  // [data-refresh]: a part of the page that is still changing (an operation running) is fetched
+  // again every two seconds until the server renders it without the attribute.
+  var refreshing = document.querySelector("[data-refresh][id]");
+  if (refreshing && window.fetch && window.DOMParser) {
+    var polls = 0;
+    var poll = function () {
+      polls += 1;
+      fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(refreshing.id);
+          if (!fresh) return;
+          refreshing.replaceWith(fresh);
+          refreshing = fresh;
+          if (fresh.hasAttribute("data-refresh") && polls < 60) setTimeout(poll, 2000);
+        });
+    };
+    setTimeout(poll, 2000);
+  }
+
   // Embed config: the previews follow the form as staff type (debounced iframe reloads).
   var form = document.getElementById("config-form");
   if (form) {
