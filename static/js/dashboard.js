@@ -26,6 +26,19 @@
     });
   });
 
+  // A table wider than the screen scrolls sideways; keyboard users need to reach it (focusable).
+  var markScrollable = function () {
+    document.querySelectorAll("table.list").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  };
+  markScrollable();
+  window.addEventListener("resize", markScrollable);
+
   // Times in the viewer's own zone, the UTC time kept in the title.
   document.querySelectorAll("time[data-local]").forEach(function (el) {
     var d = new Date(el.getAttribute("datetime"));
