@@ -159,7 +159,7 @@ class RequestResolveView(StaffMixin, View):
             return redirect("actions:queue")
         # An approval starts an operation (operations consume action_request.resolved); say what
         # was approved and let the request page show what the operation did, not just "approved".
-        resolved = selectors.action_request_for_staff(organization=self.organization, request_id=pk)
+        resolved = selectors.action_request_get(organization=self.organization, request_id=pk)
         if resolved is not None and resolved.operation_id:
             messages.info(request, f"“{action_request.title}” approved. Its operation's outcome is shown below.")
         else:

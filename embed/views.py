@@ -148,7 +148,7 @@ class EmbedConfigView(StaffMixin, FormView):
         return {**super().get_context_data(**kwargs), "config": config}
 
     def form_valid(self, form):
-        config = EmbedConfig.objects.filter(organization=self.organization).first()
+        config = embed_config_get(organization=self.organization)
         serializer = ConfigUpdateInput(data=form.to_changes(config))
         if not serializer.is_valid():
             add_api_errors(form, serializer.errors)

@@ -121,7 +121,7 @@ def _axe(page, source, context):
     return [f"{context}: {json.dumps(v)}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
-def _check(page, live_server, path, expected, *, name, width, screenshot, axe_source, dashboard):
+def _check(page, live_server, path, expected, *, name, width, screenshot, axe, dashboard):
     problems = []
     page.goto(f"{live_server.url}{path}")
     for selector, text in expected:
@@ -136,7 +136,7 @@ def _check(page, live_server, path, expected, *, name, width, screenshot, axe_so
             problems.append(f"{name}@phone: {overflow}px wider than the screen")
         if dashboard and not page.get_by_role("button", name="Log out").is_visible():
             problems.append(f"{name}@phone: 'Log out' is not visible")
-    problems += _axe(page, axe_source, f"{name}@{width}")
+    problems += _axe(page, axe, f"{name}@{width}")
     screenshot(page, f"{name}-{page.viewport_size['width']}")
     return problems
 
@@ -152,13 +152,13 @@ def test_every_page_reads_right_fits_a_phone_and_passes_axe(
         staff_login(page, tenant.user)
         for name, path, expected in dashboard_pages:
             problems += _check(page, live_server, path, expected, name=name, width=width,
-                               screenshot=screenshot, axe_source=axe_source, dashboard=True)
+                               screenshot=screenshot, axe=axe_source, dashboard=True)
         context.close()
         customer = chromium.new_context(viewport=viewport, is_mobile=width == "phone", locale="en-US")
         page = customer.new_page()
         for name, path, expected in customer_pages:
             problems += _check(page, live_server, path, expected, name=name, width=width,
-                               screenshot=screenshot, axe_source=axe_source, dashboard=False)
+                               screenshot=screenshot, axe=axe_source, dashboard=False)
         customer.close()
     assert problems == [], "\n".join(problems)
 
