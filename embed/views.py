@@ -7,9 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import FormView, TemplateView
 
 from bridges.selectors import bridges_with_recent_runs
@@ -19,7 +17,7 @@ from embed.selectors import embed_config_get
 from embed.services import embed_config_upsert
 from orderly.accounts.models import EndUser
 from orderly.colors import readable_on_white, text_color_on
-from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.access import FramedPreviewMixin, StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
@@ -174,8 +172,7 @@ def _preview_branding(query) -> dict:
     return branding
 
 
-@method_decorator(xframe_options_sameorigin, name="dispatch")
-class EmbedPreviewView(StaffMixin, TemplateView):
+class EmbedPreviewView(FramedPreviewMixin, StaffMixin, TemplateView):
     """What end users see in the embed, with the app's own stylesheet, in the branding being edited."""
 
     template_name = "dashboard/embed/preview_embed.html"

@@ -9,13 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
-from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.access import FramedPreviewMixin, StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orders.models import Shipment, ShipmentStatus, TrackingCheckpoint
@@ -45,8 +43,7 @@ def _preview_branding(query) -> dict:
     return selectors.tracking_branding(SimpleNamespace(branding=branding, slug=None, settings={}))
 
 
-@method_decorator(xframe_options_sameorigin, name="dispatch")
-class TrackingPreviewView(StaffMixin, TemplateView):
+class TrackingPreviewView(FramedPreviewMixin, StaffMixin, TemplateView):
     """The real tracking page template with a sample shipment, in the branding being edited.
 
     The embed config page frames it (same origin) and reloads it as staff type.

@@ -211,6 +211,7 @@ def test_config_keeps_branding_keys_the_form_does_not_show(staff, tenant):
 def test_previews_render_the_real_templates(staff):
     tracking = staff.get("/dashboard/tracking/preview/?company_name=Nordic+3PL&primary_color=%23FDE68A")
     assert tracking["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in tracking["Content-Security-Policy"]
     assert "Nordic 3PL" in tracking.content.decode() and 'id="tracking-number"' in tracking.content.decode()
     theme = staff.get("/dashboard/tracking/preview/theme.css?primary_color=%23FDE68A").content.decode()
     assert "--brand: #FDE68A; --brand-text: #111827;" in theme
