@@ -69,5 +69,5 @@ def test_api_key_created_once_and_revoked(page, live_server, tenant, staff_login
     assert page.locator("#new-token").count() == 0
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#api-keys >> text=Revoke")
-    assert "revoked" in page.locator("#api-keys").inner_text()
+    assert "Revoked" in page.locator("#api-keys").inner_text()
     screenshot(page, "dashboard-api-keys")
