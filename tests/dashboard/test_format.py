@@ -73,3 +73,14 @@ def test_bar_chart_has_axes_dates_and_values():
     assert '<text class="value"' in svg and ">3</text>" in svg  # each bar's value
     assert "style=" not in svg
     assert "<td>Dec 1, 2026</td><td>1</td>" in svg  # the same numbers as a table
+
+
+def test_event_resources_link_to_their_pages():
+    from types import SimpleNamespace
+
+    order_event = SimpleNamespace(resource_type="order", resource_id="8a3f2c1e-0000-4000-8000-000000000001")
+    assert str(f.resource_link(order_event)) == (
+        '<a href="/dashboard/orders/8a3f2c1e-0000-4000-8000-000000000001/">Order</a>'
+    )
+    assert f.resource_link(SimpleNamespace(resource_type="shipment", resource_id="x")) == "Shipment"
+    assert f.resource_link(SimpleNamespace(resource_type="order", resource_id="not-a-uuid")) == "Order"

@@ -17,6 +17,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
@@ -245,3 +246,27 @@ def bar_chart(series, title=""):
         rows,
     )
     return format_html("{}{}", svg, table)
+
+
+# Dashboard pages of the event log's resource types (URL names only: the kernel imports no app).
+RESOURCE_PAGES = {
+    "order": "orders_dashboard:detail",
+    "action_request": "actions:detail",
+    "operation": "operations:detail",
+    "webhook": "webhooks:detail",
+    "end_user": "embed:end_user",
+}
+
+
+@register.filter
+def resource_link(event):
+    """The event's resource in words, linked to its dashboard page when it has one."""
+    label = type_label(event.resource_type) if event.resource_type else EMPTY
+    name = RESOURCE_PAGES.get(event.resource_type)
+    if not name or not event.resource_id:
+        return label
+    try:
+        url = reverse(name, args=[event.resource_id])
+    except NoReverseMatch:
+        return label
+    return format_html('<a href="{}">{}</a>', url, label)
