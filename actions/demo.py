@@ -2,7 +2,7 @@
 
 from actions.models import ActionRequest
 from actions.services import action_request_create
-from orders.models import Order
+from orders.models import Order, OrderStatus
 
 DEMO_REQUESTS = [
     ("cancel", "Please cancel this order", "I ordered the wrong size.", {"reason": "wrong_item"}),
@@ -28,6 +28,13 @@ DEMO_REQUESTS = [
 ROUNDS = 2  # two of each type, on different orders where there are enough
 
 
+# Requests whose approval changes the order's status or address only succeed on an open order
+# (a shipped order cannot be held, cancelled or re-addressed): the demo files them on those only,
+# so approving any demo request shows its operation completing, not a failure staff cannot fix.
+NEEDS_OPEN_ORDER = {"cancel", "hold", "address_change"}
+OPEN_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING)
+
+
 def seed(*, organization, user, stdout):
     if ActionRequest.objects.for_organization(organization).exists():
         return
@@ -35,12 +42,21 @@ def seed(*, organization, user, stdout):
         Order.objects.for_organization(organization)
         .filter(end_user__isnull=False)
         .select_related("end_user")
-        .order_by("created_at")[: len(DEMO_REQUESTS) * ROUNDS]
+        .order_by("created_at")
     )
     if not orders:
         return
+    open_orders = [o for o in orders if o.status in OPEN_STATUSES]
+    others = [o for o in orders if o.status not in OPEN_STATUSES] or orders
+    created = 0
     for index, (action_type, title, description, changes) in enumerate(DEMO_REQUESTS * ROUNDS):
-        order = orders[index % len(orders)]
+        if action_type in NEEDS_OPEN_ORDER:
+            if not open_orders:
+                continue
+            # One status-changing request per open order, so approving one cannot spoil another.
+            order = open_orders.pop(0)
+        else:
+            order = others[index % len(others)]
         action_request_create(
             end_user=order.end_user,
             order_id=order.pk,
@@ -49,4 +65,5 @@ def seed(*, organization, user, stdout):
             description=description,
             requested_changes=changes,
         )
-    stdout.write(f"Action requests: {len(DEMO_REQUESTS) * ROUNDS} pending requests in the review queue.")
+        created += 1
+    stdout.write(f"Action requests: {created} pending requests in the review queue.")

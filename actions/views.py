@@ -117,6 +117,7 @@ class RequestDetailView(StaffMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "req": action_request,
+            "single_request": [action_request],
             "order": order,
             "shipments": order.shipments.all().order_by("-created_at")[:10],
             "activities": order.activities.all().order_by("-created_at")[:15],
@@ -153,5 +154,16 @@ class RequestResolveView(StaffMixin, View):
                 request, stale_message(current) if current and not current.is_pending else error.message
             )
             return redirect("actions:detail", pk=pk)
-        messages.success(request, f"“{action_request.title}” {action_request.status}.")
-        return redirect("actions:queue")
+        if action_request.status != ActionStatus.APPROVED:
+            messages.success(request, f"“{action_request.title}” {action_request.status}.")
+            return redirect("actions:queue")
+        # An approval starts an operation (operations consume action_request.resolved); say what
+        # was approved and let the request page show what the operation did, not just "approved".
+        resolved = selectors.action_request_get(organization=self.organization, request_id=pk)
+        if resolved is not None and resolved.operation_id:
+            messages.info(request, f"“{action_request.title}” approved. Its operation's outcome is shown below.")
+        else:
+            messages.success(
+                request, f"“{action_request.title}” approved. No operation runs for this type: act on the order."
+            )
+        return redirect("actions:detail", pk=pk)

@@ -58,6 +58,8 @@ class OAuthState(TimestampedModel):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "OAuth state"
+        verbose_name_plural = "OAuth states"
         db_table = "embed_oauthstate"  # moved from the embed app; the table keeps its name
 
 

@@ -19,6 +19,9 @@ class EmbedConfig(TimestampedModel):
 
     objects = scoped_queryset()
 
+    class Meta:
+        verbose_name = "embed configuration"
+
     def __str__(self):
         return self.slug
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("end-users/<uuid:pk>/", views.EndUserDetailView.as_view(), name="end_user"),
     path("events/", views.EventListView.as_view(), name="events"),
     path("config/", views.EmbedConfigView.as_view(), name="config"),
+    path("config/preview/", views.EmbedPreviewView.as_view(), name="preview"),
+    path("config/preview/theme.css", views.EmbedPreviewThemeView.as_view(), name="preview_theme"),
 ]

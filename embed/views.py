@@ -4,18 +4,20 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from bridges.selectors import bridges_with_recent_runs
-from embed.api.serializers import ConfigUpdateInput
+from embed.api.serializers import BrandingInput, ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
 from embed.selectors import embed_config_get
 from embed.services import embed_config_upsert
 from orderly.accounts.models import EndUser
-from orderly.dashboard.access import StaffMixin
+from orderly.colors import readable_on_white, text_color_on
+from orderly.dashboard.access import FramedPreviewMixin, StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
@@ -100,6 +102,22 @@ class EventListView(StaffMixin, TemplateView):
         }
 
 
+def add_api_errors(form, errors: dict) -> None:
+    """The API serializer's errors on the form's own fields, as plain sentences.
+
+    Nested objects (`branding`) name form fields by their own keys; what matches no field is a
+    form-wide error labelled in words, never an `ErrorDetail(...)` repr.
+    """
+    for field, value in errors.items():
+        if isinstance(value, dict):
+            add_api_errors(form, value)
+            continue
+        name = field if field in form.fields else None
+        for message in value if isinstance(value, list) else [value]:
+            text = str(message)
+            form.add_error(name, text if name else f"{field.replace('_', ' ').capitalize()}: {text}")
+
+
 class EmbedConfigView(StaffMixin, FormView):
     template_name = "dashboard/embed/config.html"
     form_class = EmbedConfigForm
@@ -114,6 +132,9 @@ class EmbedConfigView(StaffMixin, FormView):
             "company_name": branding.get("company_name") or "",
             "primary_color": branding.get("primary_color") or "#4F46E5",
             "logo_url": branding.get("logo_url") or "",
+            "support_url": branding.get("support_url") or "",
+            "support_email": branding.get("support_email") or "",
+            "tracking_show_order_number": (config.settings or {}).get("trackingShowOrderNumber") is True,
             "allowed_origins": "\n".join(config.allowed_origins or []),
             "enabled_features": config.enabled_features,
             "allowed_bridge_types": config.allowed_bridge_types,
@@ -125,12 +146,10 @@ class EmbedConfigView(StaffMixin, FormView):
         return {**super().get_context_data(**kwargs), "config": config}
 
     def form_valid(self, form):
-        serializer = ConfigUpdateInput(data=form.to_changes())
+        config = embed_config_get(organization=self.organization)
+        serializer = ConfigUpdateInput(data=form.to_changes(config))
         if not serializer.is_valid():
-            for field, errors in serializer.errors.items():
-                name = field if field in form.fields else None
-                for error in errors if isinstance(errors, list) else [errors]:
-                    form.add_error(name, f"{field}: {error}" if name is None else str(error))
+            add_api_errors(form, serializer.errors)
             return self.form_invalid(form)
         try:
             embed_config_upsert(organization=self.organization, changes=serializer.validated_data)
@@ -140,3 +159,35 @@ class EmbedConfigView(StaffMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Embed configuration saved.")
         return redirect("embed:config")
+
+
+def _preview_branding(query) -> dict:
+    """Branding typed into the config form, each value checked as the API checks it (bad → default)."""
+    branding = {}
+    for name in ("primary_color", "company_name", "logo_url"):
+        value = (query.get(name) or "").strip()
+        if value and BrandingInput(data={name: value}).is_valid():
+            branding[name] = value
+    branding.setdefault("primary_color", "#4F46E5")
+    return branding
+
+
+class EmbedPreviewView(FramedPreviewMixin, StaffMixin, TemplateView):
+    """What end users see in the embed, with the app's own stylesheet, in the branding being edited."""
+
+    template_name = "dashboard/embed/preview_embed.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "branding": _preview_branding(self.request.GET)}
+
+
+class EmbedPreviewThemeView(StaffMixin, View):
+    """The embed app's theme variables for the preview (the app computes the same from branding)."""
+
+    def get(self, request):
+        color = _preview_branding(request.GET)["primary_color"]
+        css = (
+            f":root {{ --o-primary: {color}; --o-on-primary: {text_color_on(color)}; "
+            f"--o-primary-text: {readable_on_white(color)}; }}\n"
+        )
+        return HttpResponse(css, content_type="text/css; charset=utf-8")

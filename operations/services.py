@@ -279,7 +279,8 @@ def _action_request_input(action_type: str, data: dict) -> dict:
         return {"address": changes.get("address")}
     if action_type == "expedite":
         return {"note": "Expedite requested" + (f": {note}" if note else "")}
-    return {"note": changes.get("note") or note}
+    # A note request's words are its description (the embed form has no separate note field).
+    return {"note": changes.get("note") or note or data.get("description") or data.get("title") or ""}
 
 
 def operations_create_for_action_requests(events) -> None:
@@ -322,10 +323,10 @@ def operation_create_for_action_request(event) -> Operation | None:
             order=order,
             input=input_data if isinstance(input_data, dict) else {},
             status=OperationStatus.FAILED,
-            error=f"{exc.message} {exc.details}",
+            error=exc.as_text(),
             created_by_id=actor_id,
             action_request_id=request_id,
-            logs=[_log(f"Failed: invalid input from action request ({exc.details}).")],
+            logs=[_log(f"Failed: the request's input is not valid. {exc.as_text()}")],
         )
         _link_action_request(request_id, operation)
         _operation_event(operation, "operation.failed")

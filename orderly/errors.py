@@ -69,6 +69,16 @@ class DomainError(Exception):
         self.details = details or {}
         self.status = status or DEFAULT_STATUS[self.code]
 
+    def as_text(self) -> str:
+        """The message and each field's messages as one sentence staff can read (never a dict repr)."""
+        parts = [self.message]
+        for field, errors in self.details.items():
+            items = errors if isinstance(errors, list | tuple) else [errors]
+            # "input.note" → "Note": the field as the form names it.
+            label = str(field).rsplit(".", 1)[-1].replace("_", " ").capitalize()
+            parts.append(f"{label}: {' '.join(str(e) for e in items)}")
+        return " ".join(parts)
+
 
 def not_found(what: str = "Resource") -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, f"{what} not found.")

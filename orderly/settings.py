@@ -130,6 +130,10 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The languages customer-facing pages (tracking, lookup, their e-mails) are offered in; the
+# dashboard and the API stay English (no LocaleMiddleware), so API error messages never change.
+LANGUAGES = [("en", "English"), ("sv", "Svenska")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -161,6 +165,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auto_session": os.environ.get("ORDERLY_THROTTLE_AUTO_SESSION", "30/min"),
         "public": os.environ.get("ORDERLY_THROTTLE_PUBLIC", "300/min"),
+        # Customer pages: order lookup per client and per order number, notify-me sign-ups per client.
+        "tracking_lookup": os.environ.get("ORDERLY_THROTTLE_TRACKING_LOOKUP", "10/min"),
+        "tracking_lookup_order": os.environ.get("ORDERLY_THROTTLE_TRACKING_LOOKUP_ORDER", "10/h"),
+        "tracking_subscribe": os.environ.get("ORDERLY_THROTTLE_TRACKING_SUBSCRIBE", "10/h"),
     },
     "UNAUTHENTICATED_USER": None,
     "NUM_PROXIES": int(os.environ.get("ORDERLY_NUM_PROXIES", "0")),
@@ -227,6 +235,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bridges.tasks.bridge_syncs_due",
         "schedule": float(os.environ.get("ORDERLY_BRIDGE_SYNC_SWEEP_SECONDS", "60")),
     },
+    "tracking-purge-subscriptions": {"task": "tracking.tasks.tracking_subscriptions_purge", "schedule": 300.0},
 }
 
 # Product settings.
@@ -271,6 +280,21 @@ ORDERLY_AUTO_SESSION_MAX_TTL = 3600
 ORDERLY_API_KEY_TOUCH_SECONDS = 60
 ORDERLY_ACTION_REQUEST_TTL_DAYS = 7
 ORDERLY_TRACKING_PAGE_TTL_DAYS = int(os.environ.get("ORDERLY_TRACKING_PAGE_TTL_DAYS", "30"))
+# Where customers reach this deployment: the links in e-mails (no request to take a host from).
+ORDERLY_PUBLIC_URL = os.environ.get("ORDERLY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+ORDERLY_TRACKING_SUBSCRIPTIONS_PER_PAGE = int(os.environ.get("ORDERLY_TRACKING_SUBSCRIPTIONS_PER_PAGE", "20"))
+ORDERLY_TRACKING_CONFIRM_DAYS = 3
+
+# E-mail (docs/tracking.md): ORDERLY_EMAIL_URL (or EMAIL_URL), e.g. smtp://user:pass@host:587;
+# unset, mails are written as files under var/mail/ so a local run needs no mail server.
+from orderly.email_config import email_settings_from_url  # noqa: E402 - settings helpers, not an app
+
+globals().update(
+    email_settings_from_url(
+        os.environ.get("ORDERLY_EMAIL_URL") or os.environ.get("EMAIL_URL", ""), default_dir=VAR_DIR / "mail"
+    )
+)
+DEFAULT_FROM_EMAIL = os.environ.get("ORDERLY_EMAIL_FROM", "Orderly <no-reply@orderly.local>")
 
 LOGGING = {
     "version": 1,

@@ -126,6 +126,7 @@ class OrderActivity(TimestampedModel):
     objects = scoped_queryset(end_user_path="order__end_user")
 
     class Meta:
+        verbose_name_plural = "order activities"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["order", "-created_at"], name="activity_order_created")]
 

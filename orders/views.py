@@ -34,7 +34,7 @@ class OrderDetailView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         checkpoints = TrackingCheckpoint.objects.order_by("checkpoint_time", "created_at")
         shipments = Shipment.objects.order_by("-created_at").prefetch_related(
-            Prefetch("checkpoints", queryset=checkpoints)
+            Prefetch("checkpoints", queryset=checkpoints), "tracking_pages"
         )
         order = (
             selectors.order_with_recent_activities(queryset=Order.objects.for_organization(self.organization))

@@ -6,8 +6,7 @@ from tracking.models import TrackingPage
 @admin.register(TrackingPage)
 class TrackingPageAdmin(admin.ModelAdmin):
     list_display = (
-        "id",
-        "shipment",
+        "tracking_number",
         "organization",
         "is_active",
         "view_count",
@@ -15,6 +14,7 @@ class TrackingPageAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("is_active", "organization")
+    list_select_related = ("shipment", "organization")
     search_fields = ("shipment__tracking_number",)
     readonly_fields = (
         "token",
@@ -25,3 +25,7 @@ class TrackingPageAdmin(admin.ModelAdmin):
         "last_viewed_at",
         "revoked_at",
     )
+
+    @admin.display(description="Shipment", ordering="shipment__tracking_number")
+    def tracking_number(self, page):
+        return f"{page.shipment.carrier.upper()} {page.shipment.tracking_number}"

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class TrackingConfig(AppConfig):
     name = "tracking"
+
+    def ready(self):
+        from orderly.events.services import event_subscribe
+        from tracking.notify import TOPICS, tracking_notifications_for_events
+
+        # Notify-me mails follow the shipment's events (one rule: the checkpoint service emits them).
+        for topic in TOPICS:
+            event_subscribe(topic, tracking_notifications_for_events)

@@ -64,6 +64,7 @@ class WebhookDelivery(TimestampedModel):
     objects = scoped_queryset(organization_path="webhook__organization", end_user_path="webhook__end_user")
 
     class Meta:
+        verbose_name_plural = "webhook deliveries"
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["webhook", "event"], name="delivery_once_per_event")]
         indexes = [

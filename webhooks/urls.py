@@ -8,6 +8,7 @@ app_name = "webhooks"
 
 urlpatterns = [
     path("", views.WebhookListView.as_view(), name="list"),
+    path("new/", views.WebhookCreateView.as_view(), name="create"),
     path("<uuid:pk>/", views.WebhookDetailView.as_view(), name="detail"),
     path(
         "<uuid:pk>/deliveries/<uuid:delivery_id>/resend/", views.DeliveryResendView.as_view(), name="resend"

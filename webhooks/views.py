@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,6 +13,8 @@ from orderly.dashboard.access import StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from webhooks import services
+from webhooks.api.serializers import WebhookCreateInput
+from webhooks.forms import WebhookCreateForm
 from webhooks.models import Webhook
 
 
@@ -81,3 +83,38 @@ class EnableView(_WebhookMixin, View):
         webhook = services.webhook_update(webhook=self.webhook(pk), changes={"is_active": True})
         messages.success(request, f"{webhook.url} re-enabled.")
         return redirect("webhooks:detail", pk=webhook.pk)
+
+
+class WebhookCreateView(StaffMixin, View):
+    """An organization endpoint, validated like `POST /api/v1/webhooks`; the secret is shown once."""
+
+    template_name = "dashboard/webhooks/create.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": WebhookCreateForm()})
+
+    def post(self, request):
+        form = WebhookCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            serializer = WebhookCreateInput(
+                data={"url": data["url"], "description": data["description"], "events": data["events"]}
+            )
+            if serializer.is_valid():
+                try:
+                    webhook, secret = services.webhook_create(
+                        organization=self.organization, end_user=None, **serializer.validated_data
+                    )
+                except DomainError as exc:  # an unsafe URL (checked by resolving it) or the endpoint limit
+                    if "url" in exc.details:
+                        form.add_error("url", " ".join(map(str, exc.details["url"])))
+                    else:
+                        form.add_error(None, exc.message)
+                else:
+                    response = render(request, "dashboard/webhooks/created.html", {"webhook": webhook, "secret": secret})
+                    response["Cache-Control"] = "no-store"  # the secret is on this page, once
+                    return response
+            else:
+                for field, errors in serializer.errors.items():
+                    form.add_error(field if field in form.fields else None, " ".join(map(str, errors)))
+        return render(request, self.template_name, {"form": form}, status=400)

@@ -49,11 +49,16 @@ class BrandingInput(InputSerializer):
     logo_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
     company_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
     secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True)
+    # The help contact customers see on the tracking page and in its e-mails.
+    support_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    support_email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
 
     def validate_logo_url(self, value):
         if value and urlsplit(value).scheme != "https" and not value.startswith("http://localhost"):
             raise serializers.ValidationError("Must be an https URL.")
         return value
+
+    validate_support_url = validate_logo_url
 
 
 class ConfigSettingsInput(serializers.DictField):
@@ -62,6 +67,9 @@ class ConfigSettingsInput(serializers.DictField):
         limit = data.get("maxBridgesPerUser")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
             raise serializers.ValidationError({"maxBridgesPerUser": ["Must be an integer ≥ 1 or null."]})
+        show = data.get("trackingShowOrderNumber")
+        if show is not None and not isinstance(show, bool):
+            raise serializers.ValidationError({"trackingShowOrderNumber": ["Must be true or false."]})
         return data
 
 

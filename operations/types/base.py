@@ -21,12 +21,22 @@ class OperationType:
     class InputSerializer(serializers.Serializer):
         pass
 
+    def refusal(self, order) -> str | None:
+        """Why this type cannot act on `order` as it is now, or None. `execute` refuses with it, and
+        the dashboard uses it to offer only the actions that can succeed (one rule, one place)."""
+        return None
+
     def execute(self, operation, order) -> dict:
         """Apply the effect; set `operation.undo_data` to what an undo restores; return the output."""
         raise NotImplementedError
 
     def undo(self, operation, order) -> None:
         raise NotImplementedError
+
+
+def refuse_if(reason: str | None) -> None:
+    if reason:
+        raise OperationFailed(reason)
 
 
 def conflict(message: str) -> DomainError:

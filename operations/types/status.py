@@ -3,11 +3,16 @@
 from rest_framework import serializers
 
 from operations.registry import register
-from operations.types.base import OperationFailed, OperationType, order_status_set, status_undo
+from operations.types.base import OperationFailed, OperationType, order_status_set, refuse_if, status_undo
 from orderly.api.serializers import InputSerializer
 from orders.models import OrderStatus
 
 FINAL = {OrderStatus.CANCELLED, OrderStatus.COMPLETED, OrderStatus.DELIVERED}
+
+
+def _said(status: str) -> str:
+    """A status as a sentence reads it: `on_hold` → "on hold"."""
+    return status.replace("_", " ")
 
 
 class ReasonInput(InputSerializer):
@@ -40,9 +45,13 @@ class CancelOrder(OperationType):
     label = "Cancel order"
     InputSerializer = ReasonInput
 
-    def execute(self, operation, order):
+    def refusal(self, order):
         if order.status in FINAL or order.status == OrderStatus.SHIPPED:
-            raise OperationFailed(f"An order that is '{order.status}' cannot be cancelled.")
+            return f"An order that is {_said(order.status)} cannot be cancelled."
+        return None
+
+    def execute(self, operation, order):
+        refuse_if(self.refusal(order))
         operation.undo_data = {"previous_status": order.status}
         reason = operation.input.get("reason") or ""
         order_status_set(order, operation, OrderStatus.CANCELLED, title="Order cancelled", description=reason)
@@ -58,9 +67,13 @@ class HoldOrder(OperationType):
     label = "Hold order"
     InputSerializer = ReasonInput
 
-    def execute(self, operation, order):
+    def refusal(self, order):
         if order.status in FINAL or order.status in (OrderStatus.ON_HOLD, OrderStatus.SHIPPED):
-            raise OperationFailed(f"An order that is '{order.status}' cannot be put on hold.")
+            return f"An order that is {_said(order.status)} cannot be put on hold."
+        return None
+
+    def execute(self, operation, order):
+        refuse_if(self.refusal(order))
         operation.undo_data = {"previous_status": order.status}
         reason = operation.input.get("reason") or ""
         order_status_set(order, operation, OrderStatus.ON_HOLD, title="Order put on hold", description=reason)
@@ -80,11 +93,15 @@ class ReleaseHold(OperationType):
     class InputSerializer(InputSerializer):
         pass
 
+    def refusal(self, order):
+        if order.status != OrderStatus.ON_HOLD:
+            return f"The order is not on hold (it is {_said(order.status)})."
+        return None
+
     def execute(self, operation, order):
         from operations.models import Operation, OperationStatus
 
-        if order.status != OrderStatus.ON_HOLD:
-            raise OperationFailed(f"The order is not on hold (it is '{order.status}').")
+        refuse_if(self.refusal(order))
         hold = (
             Operation.objects.filter(order=order, type=HoldOrder.name, status=OperationStatus.COMPLETED)
             .order_by("-executed_at")

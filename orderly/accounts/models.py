@@ -63,6 +63,8 @@ class ApiKey(TimestampedModel):
     objects = scoped_queryset()
 
     class Meta:
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -13,7 +13,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("dashboard:password_change_done")),
+        # Named explicitly: the default template name is the admin's own password page.
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html",
+            success_url=reverse_lazy("dashboard:password_change_done"),
+        ),
         name="password_change",
     ),
     path(

@@ -38,7 +38,7 @@ def test_the_end_user_page_shows_runs_with_their_errors_and_sync_now_starts_one(
 
     # then the run, its counts and the skipped order's error show
     assert f'id="sync-runs-{bridge.pk}"' in html
-    assert "Corner shop" in html and "succeeded" in html and "<td>7</td>" in html
+    assert "Corner shop" in html and "Succeeded" in html and '<td class="num">7</td>' in html
     assert "store-9" in html and "orderNumber: This field is required." in html
 
     # when they press "Sync now", twice

@@ -47,7 +47,8 @@ def test_config_editor_live_preview_and_save(page, live_server, tenant, staff_lo
     staff_login(page, tenant.user)
     page.click("nav.sidebar >> text=Embed config")
     page.fill("#id_company_name", "Northwind Logistics")
-    assert page.locator("#preview-name").inner_text() == "Northwind Logistics"
+    preview = page.frame_locator("iframe.preview-tracking")
+    preview.locator("header.brand .name", has_text="Northwind Logistics").wait_for()
     page.click("button:has-text('Save')")
     assert "Embed configuration saved." in page.locator(".messages").inner_text()
     assert page.input_value("#id_company_name") == "Northwind Logistics"
@@ -68,5 +69,5 @@ def test_api_key_created_once_and_revoked(page, live_server, tenant, staff_login
     assert page.locator("#new-token").count() == 0
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#api-keys >> text=Revoke")
-    assert "revoked" in page.locator("#api-keys").inner_text()
+    assert "Revoked" in page.locator("#api-keys").inner_text()
     screenshot(page, "dashboard-api-keys")

@@ -27,7 +27,7 @@ def test_orders_operations_and_webhooks_pages(page, live_server, tenant, staff_l
     # operations
     page.click("nav.sidebar >> text=Operations")
     assert page.locator("h1").inner_text() == "Operations"
-    assert "add_order_note" in page.locator("main").inner_text()
+    assert "Add order note" in page.locator("main").inner_text()
     screenshot(page, "dashboard-operations")
 
     # webhooks

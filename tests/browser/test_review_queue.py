@@ -42,10 +42,15 @@ def test_staff_approves_a_request_and_it_leaves_the_queue(page, live_server, ten
     assert "Order #10042" in page.locator("main").inner_text()
     page.fill("#id_note", "Order cancelled, refund initiated")
     page.click("#resolve-form button[value=approved]")
-    page.wait_for_url(f"{live_server.url}/dashboard/requests/")
+    page.wait_for_url(f"{live_server.url}/dashboard/requests/{cancel.pk}/")
 
-    # then
+    # then the request page says it was approved and shows what its operation did
     assert "approved" in page.locator(".messages").inner_text()
+    page.locator("#operation-outcome:not([data-refresh])").wait_for()
+    assert "Cancel order" in page.locator("#operation-outcome").inner_text()
+    assert "Done: the order was changed as requested." in page.locator("#operation-outcome").inner_text()
+    screenshot(page, "review-request-approved")
+    page.click("text=← Review queue")
     remaining = page.locator("#queue tbody tr")
     assert remaining.count() == 1
     assert "Please cancel this order" not in page.locator("#queue").inner_text()

@@ -44,9 +44,10 @@ def test_customer_sees_the_journey_on_a_phone(chromium, live_server, tracking_pa
 
     page.goto(f"{live_server.url}/t/{tracking_page.token}")
 
-    assert page.locator("header.brand").inner_text().strip() == "Acme Fulfillment"
-    assert page.locator("h1").inner_text() == "Out for delivery"
-    assert "1ZPHONE0001" in page.locator("dl.facts").inner_text()
+    assert page.locator("header.brand .name").inner_text().strip() == "Acme Fulfillment"
+    assert page.locator("h1").inner_text().startswith("Arriving ")
+    assert page.locator(".status-line").inner_text() == "Out for delivery"
+    assert page.locator("#tracking-number").inner_text() == "1ZPHONE0001"
     entries = page.locator("ol.timeline li .what").all_inner_texts()
     assert entries == ["Out for delivery", "Picked up by carrier"]  # newest first
     assert "UTC" not in page.locator("ol.timeline time").first.inner_text()  # shown in local time

@@ -469,7 +469,7 @@ def test_denied_or_unmapped_requests_start_nothing_and_bad_input_is_a_failed_ope
     committed(lambda: _approval_event(tenant, order, action_type="address_change", requested_changes={}))
     # then
     operation = Operation.objects.get(order=order)
-    assert operation.status == "failed" and "address" in operation.error
+    assert operation.status == "failed" and "Address: This field may not be null." in operation.error
 
 
 def test_approval_through_the_actions_app_links_the_request(client, tenant):

@@ -42,6 +42,8 @@ class PublicBrandingOutput(PlainOutputSerializer):
     primary_color = serializers.CharField()
     logo_url = serializers.CharField(allow_null=True)
     company_name = serializers.CharField(allow_null=True)
+    support_url = serializers.CharField(allow_null=True)
+    support_email = serializers.CharField(allow_null=True)
 
 
 class PublicTrackingOutput(PlainOutputSerializer):
