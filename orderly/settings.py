@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderly.api.middleware.ApiRequestMiddleware",
+    "orderly.api.request_guard.RequestGuardMiddleware",
     "embed.cors.EmbedCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,7 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orderly.api.auth.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["orderly.api.permissions.Required"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["orderly.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "orderly.api.schema.EnvelopeAutoSchema",
     "EXCEPTION_HANDLER": "orderly.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {

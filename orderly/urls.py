@@ -32,6 +32,9 @@ api_v3 = [p for p in api_v1 if str(p.pattern).startswith("orders/") and str(p.pa
 dashboard = [path("", include("orderly.dashboard.urls"))]
 dashboard += [path(f"{prefix}/", include(f"{module}.urls")) for module, prefix in DASHBOARD_MODULES.items()]
 
+# A request Django itself refuses (e.g. a bad Host) answers the JSON envelope on API paths.
+handler400 = "orderly.api.request_guard.bad_request"
+
 urlpatterns = [
     path("healthz", health.healthz),
     path("readyz", health.readyz),

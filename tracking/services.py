@@ -85,8 +85,30 @@ def tracking_page_expires_at(page: TrackingPage):
     return delivered + dt.timedelta(days=settings.ORDERLY_TRACKING_PAGE_TTL_DAYS)
 
 
+# What `tracking_page_token()` produces; anything else names no page and is never looked up.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+FEATURE = "branded_tracking"
+UNAVAILABLE_REASONS = {
+    "revoked": "This tracking link was turned off by the sender.",
+    "expired": "This tracking link has expired.",
+    "tracking_disabled": "The sender has turned off tracking pages.",
+}
+
+
+def _unavailable(reason: str) -> DomainError:
+    return DomainError(ErrorCode.GONE, UNAVAILABLE_REASONS[reason], details={"reason": reason})
+
+
 def tracking_page_live(*, token: str) -> TrackingPage:
-    """The page behind a public token; 404 unknown, 410 revoked or expired (its subscribers go too)."""
+    """The page behind a public token.
+
+    404 for a token that is not one (without a query) or is unknown; 410 with the reason when the
+    page was revoked or has expired (its subscribers go too), or while the organization's config
+    is inactive or has branded tracking turned off (a link already handed out stops working when
+    the sender says so, and works again when they turn it back on).
+    """
+    if not TOKEN_RE.fullmatch(token):
+        raise not_found("Tracking page")
     page = (
         TrackingPage.objects.select_related("shipment__order", "organization__embed_config")
         .filter(token=token)
@@ -94,10 +116,14 @@ def tracking_page_live(*, token: str) -> TrackingPage:
     )
     if page is None:
         raise not_found("Tracking page")
+    config = getattr(page.organization, "embed_config", None)
+    if config is None or not config.is_active or not config.has_feature(FEATURE):
+        raise _unavailable("tracking_disabled")
     expires_at = tracking_page_expires_at(page)
-    if not page.is_active or (expires_at is not None and expires_at <= timezone.now()):
+    expired = expires_at is not None and expires_at <= timezone.now()
+    if not page.is_active or expired:
         tracking_subscriptions_delete_for_page(page_id=page.pk)  # the sweep would, later
-        raise DomainError(ErrorCode.GONE, "This tracking page is no longer available.")
+        raise _unavailable("revoked" if not page.is_active else "expired")
     return page
 
 
