@@ -62,7 +62,7 @@ class ConfigView(ApiView):
             raise validation_error("slug", "This query parameter is required.")
         # Only a well-formed slug is looked up: PostgreSQL refuses some strings (a NUL) outright.
         config = (
-            EmbedConfig.objects.filter(slug=slug, is_active=True).first() if s.SLUG_RE.match(slug) else None
+            EmbedConfig.objects.filter(slug=slug, is_active=True).first() if s.SLUG_RE.fullmatch(slug) else None
         )
         if config is None:
             raise not_found("Embed configuration")
