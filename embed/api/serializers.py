@@ -79,6 +79,8 @@ class ConfigSettingsInput(serializers.DictField):
         show = data.get("trackingShowOrderNumber")
         if show is not None and not isinstance(show, bool):
             raise serializers.ValidationError({"trackingShowOrderNumber": ["Must be true or false."]})
+        if "requireUserHash" in data and not isinstance(data["requireUserHash"], bool):
+            raise serializers.ValidationError({"requireUserHash": ["Must be true or false."]})
         return data
 
 
@@ -174,6 +176,14 @@ class SessionCreateInput(ProfileFields):
 
 class AutoSessionInput(ProfileFields):
     key = serializers.CharField(max_length=100)
+    userHash = serializers.CharField(
+        required=False,
+        allow_blank=True,  # a given but empty hash is a wrong one (403), not a missing one
+        max_length=128,
+        help_text="Lowercase hex HMAC-SHA256 of externalId keyed with the config's identity secret, "
+        "computed by the integrator's server. Required for end users the server provisioned, and for "
+        "every end user when settings.requireUserHash is true.",
+    )
 
 
 class EndUserBriefOutput(serializers.Serializer):
