@@ -117,7 +117,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every process (gunicorn workers, Celery) must see the same throttle counters and origin map;
+    # without Redis the one thing they all share is the database (orderly/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "orderly.cache.DatabaseCache",
+            "LOCATION": os.environ.get("ORDERLY_CACHE_TABLE", "orderly_cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
