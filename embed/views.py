@@ -17,7 +17,7 @@ from embed.selectors import embed_config_get
 from embed.services import embed_config_upsert
 from orderly.accounts.models import EndUser
 from orderly.colors import readable_on_white, text_color_on
-from orderly.dashboard.access import FramedPreviewMixin, StaffMixin
+from orderly.dashboard.access import AdminRequiredMixin, FramedPreviewMixin, StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
@@ -118,7 +118,7 @@ def add_api_errors(form, errors: dict) -> None:
             form.add_error(name, text if name else f"{field.replace('_', ' ').capitalize()}: {text}")
 
 
-class EmbedConfigView(StaffMixin, FormView):
+class EmbedConfigView(AdminRequiredMixin, FormView):
     template_name = "dashboard/embed/config.html"
     form_class = EmbedConfigForm
 
