@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from orderly import health
 from orderly.api.routing import route
+from orderly.dashboard.login import LockoutAdminAuthenticationForm
 
 # Each app's `api/urls.py` lists its routes relative to /api/v1/. Named as strings, so the kernel
 # imports no app; a module missing here is an ImportError at start-up, not a silently absent route.
@@ -31,6 +32,9 @@ api_v3 = [p for p in api_v1 if str(p.pattern).startswith("orders/") and str(p.pa
 
 dashboard = [path("", include("orderly.dashboard.urls"))]
 dashboard += [path(f"{prefix}/", include(f"{module}.urls")) for module, prefix in DASHBOARD_MODULES.items()]
+
+# The admin's log-in locks out like the dashboard's (orderly/dashboard/login.py).
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 # A request Django itself refuses (e.g. a bad Host) answers the JSON envelope on API paths.
 handler400 = "orderly.api.request_guard.bad_request"
