@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "orderly.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderly.api.middleware.ApiRequestMiddleware",
     "orderly.api.request_guard.RequestGuardMiddleware",
@@ -163,6 +164,22 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Transport security (docs/security.md). Each is on by default unless DEBUG, and each can be set
+# from the environment: behind a TLS-terminating proxy the defaults are right; for plain-http
+# local runs set DEBUG=1 (or the variables one by one).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# "HTTP_X_FORWARDED_PROTO,https" (the default unless DEBUG): trust the proxy's header saying the
+# client used https. Set it to "" when nothing strips that header from clients.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "" if DEBUG else "HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header.split(",", 1)) if _proxy_ssl_header else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The policy every HTML page gets unless its view sets its own (orderly/security_headers.py).
+ORDERLY_CONTENT_SECURITY_POLICY = os.environ.get("ORDERLY_CONTENT_SECURITY_POLICY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orderly.api.auth.BearerAuthentication"],
