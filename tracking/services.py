@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from orderly.errors import DomainError, ErrorCode, not_found
-from orderly.events.services import event_record
+from orderly.events.services import event_build, event_record, events_record
 from orders.models import Order, Shipment, ShipmentStatus
 from tracking.models import TrackingPage
 from tracking.notify import tracking_subscriptions_delete_for_page
@@ -190,3 +190,32 @@ def tracking_lookup(*, organization, order_number: str, contact: str) -> list[Tr
             if expires_at is None or expires_at > timezone.now():
                 pages.append(page)
     return pages
+
+
+def tracking_pages_for_reassigned_orders(events) -> None:
+    """Consumer of `order.reassigned` (orders.services.order_reassign), inside its transaction: the
+    active links to the order's shipments are revoked, with their subscribers — the previous end
+    user may have shared them — and the new end user gets a fresh token when they ask for a page."""
+    pages = list(
+        TrackingPage.objects.filter(shipment__order_id__in=[e.resource_id for e in events], is_active=True)
+    )
+    if not pages:
+        return
+    TrackingPage.objects.filter(pk__in=[p.pk for p in pages], is_active=True).update(
+        is_active=False, revoked_at=timezone.now()
+    )
+    for page in pages:  # as any revoked link: its subscribers' addresses go with it
+        tracking_subscriptions_delete_for_page(page_id=page.pk)
+    events_record(
+        [
+            event_build(
+                organization_id=page.organization_id,
+                event_type="tracking_page.revoked",
+                end_user_id=page.end_user_id,
+                resource_type="tracking_page",
+                resource_id=page.pk,
+                metadata={"reason": "order_reassigned"},
+            )
+            for page in pages
+        ]
+    )
