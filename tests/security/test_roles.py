@@ -75,6 +75,8 @@ def _admin_pages(objects) -> list[tuple[str, str, dict]]:
             "/dashboard/embed/config/",
             {"slug": "taken-over", "primary_color": "#000000", "is_active": "on"},
         ),
+        ("POST", "/dashboard/embed/config/identity-secret/", {}),
+        ("POST", "/dashboard/embed/config/rotate-publishable-key/", {}),
         ("GET", f"/dashboard/webhooks/{org_hook}/", {}),
         ("POST", f"/dashboard/webhooks/{org_hook}/enable/", {}),
         ("POST", f"/dashboard/webhooks/{org_hook}/recover/", {"since": "2020-01-01T00:00"}),
@@ -93,7 +95,9 @@ def test_staff_get_403_on_every_admin_page_and_post_and_change_nothing(tenant, s
 
     # and nothing changed: no key created or revoked, the config as it was
     assert list(ApiKey.objects.values_list("name", "revoked_at")) == [("ci", None)]
-    assert EmbedConfig.objects.get(pk=tenant.config.pk).slug == slug
+    config = EmbedConfig.objects.get(pk=tenant.config.pk)
+    assert (config.slug, config.publishable_key) == (slug, tenant.config.publishable_key)
+    assert config.identity_secret_encrypted == ""
 
 
 def test_admins_still_use_those_pages(admin, objects):
@@ -189,3 +193,20 @@ def test_the_demo_user_is_an_admin():
     call_command("seed_demo", verbosity=0)
     membership = Membership.objects.get(user__email="demo@orderly.local")
     assert membership.role == Membership.Role.ADMIN
+
+
+def test_an_admin_creates_the_identity_secret_sees_it_once_and_rotates_the_key(tenant, admin):
+    # when the admin creates the identity secret from the config page
+    response = admin.post("/dashboard/embed/config/identity-secret/")
+
+    # then it is shown on that response only, and stored encrypted
+    html = response.content.decode()
+    config = EmbedConfig.objects.get(pk=tenant.config.pk)
+    secret = html.split('id="identity-secret">')[1].split("<")[0]
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert secret.startswith("ois_") and secret not in config.identity_secret_encrypted
+    assert secret not in admin.get("/dashboard/embed/config/").content.decode()
+
+    # and rotating the publishable key issues a new one
+    assert admin.post("/dashboard/embed/config/rotate-publishable-key/").status_code == 302
+    assert EmbedConfig.objects.get(pk=tenant.config.pk).publishable_key != tenant.config.publishable_key
