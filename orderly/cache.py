@@ -4,7 +4,7 @@ Throttle counters and the allowed-origins map live in the cache. A per-process c
 would let each gunicorn worker count alone — two workers, twice the limit — and keep an origin
 another worker just removed. The database is the one thing every process of the embedded
 default (SQLite) shares, so the cache lives there (`ORDERLY_CACHE_TABLE`; the table is created by
-`migrate`, see orderly/accounts/migrations/0005_cache_table.py).
+`migrate`, see orderly/accounts/migrations/0006_cache_table.py).
 
 Django's own `incr()` is a get then a set, so two processes counting at once both write n + 1.
 Here the read and the write happen in one transaction holding the row: FOR UPDATE on PostgreSQL,

@@ -14,7 +14,7 @@ def mark_auto_provisioned(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_membership_public_id"),
+        ("accounts", "0004_verbose_names"),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def create_cache_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_auto_session_identity"),
+        ("accounts", "0005_auto_session_identity"),
     ]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('embed', '0002_identity_and_bridges_moved_out'),
+        ('embed', '0003_verbose_names'),
     ]
 
     operations = [
