@@ -10,3 +10,8 @@ class ActionsConfig(AppConfig):
 
         overview_stats_register(overview_stats_actions, order=10)
         overview_charts_register(overview_charts_actions, order=20)
+
+        from actions.services import action_requests_for_reassigned_orders
+        from orderly.events.services import event_subscribe
+
+        event_subscribe("order.reassigned", action_requests_for_reassigned_orders)

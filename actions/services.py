@@ -267,3 +267,28 @@ def action_requests_expire(*, now=None, batch_size: int = EXPIRY_BATCH_SIZE) -> 
 def action_request_operation_link(*, request_id, operation_id) -> None:
     """Record which operation an approval started, so the request and the queue can show its outcome."""
     ActionRequest.objects.filter(pk=request_id).update(operation_id=operation_id)
+
+
+def action_requests_for_reassigned_orders(events) -> None:
+    """Consumer of `order.reassigned` (orders.services.order_reassign), inside its transaction and
+    while the order is still the previous end user's: their pending requests on it are withdrawn
+    (they no longer hold the order), each with its event and activity, through the one transition.
+    The requests stay theirs, as a record of what they asked."""
+    now = timezone.now()
+    pending = ActionRequest.objects.filter(
+        order_id__in=[e.resource_id for e in events], status=ActionStatus.PENDING, expires_at__gt=now
+    ).values_list("pk", flat=True)
+    for request_id in list(pending):
+        action_request = _transition(
+            ActionRequest.objects,
+            request_id=request_id,
+            to_status=ActionStatus.CANCELLED,
+            now=now,
+            resolution_note="Closed: the order was reassigned to another end user.",
+        )
+        _record(
+            action_request,
+            topic="action_request.cancelled",
+            activity_title=f"{_type_label(action_request)} request closed: order reassigned",
+            actor_type=OrderActivity.ActorType.SYSTEM,
+        )

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import AlertNotification, AlertRule
+from orderly.accounts.services import owner_lock
 from orderly.errors import DomainError, ErrorCode, not_found
 from orderly.models import model_update
 from webhooks import services as webhook_services
@@ -50,10 +51,8 @@ def _target_sync(rule: AlertRule) -> None:
 
 @transaction.atomic
 def alert_rule_create(*, end_user, data: dict) -> AlertRule:
-    locked = list(
-        AlertRule.objects.select_for_update().filter(end_user=end_user).values_list("pk", flat=True)
-    )
-    if len(locked) >= MAX_RULES_PER_END_USER:
+    owner_lock(end_user=end_user)
+    if AlertRule.objects.filter(end_user=end_user).count() >= MAX_RULES_PER_END_USER:
         raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_RULES_PER_END_USER} alert rules are allowed.")
     _webhook_url_check(data)
     rule = AlertRule(organization_id=end_user.organization_id, end_user=end_user, **data)

@@ -33,7 +33,7 @@ from orderly.errors import DomainError, ErrorCode, validation_error
 from orderly.events.services import event_record
 
 SHOPIFY = "shopify"
-SHOP_DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
+SHOP_DOMAIN_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.myshopify\.com")
 MASK_PREFIX = "****"
 
 
@@ -368,7 +368,7 @@ def shop_domain_normalize(value: str) -> str:
         shop = shop.removeprefix("https://").rstrip("/")
     if "." not in shop:
         shop = f"{shop}.myshopify.com"
-    if not SHOP_DOMAIN_RE.match(shop) or len(shop) > 255:
+    if not SHOP_DOMAIN_RE.fullmatch(shop) or len(shop) > 255:
         raise validation_error(
             "shopDomain", "Must be a Shopify domain like 'mystore' or 'mystore.myshopify.com'."
         )

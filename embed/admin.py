@@ -4,10 +4,11 @@ from django.contrib import admin
 
 from embed.models import EmbedConfig
 from orderly.accounts.models import EmbedSession, EndUser
+from orderly.accounts.roles import AdminRoleRequired
 
 
 @admin.register(EmbedConfig)
-class EmbedConfigAdmin(admin.ModelAdmin):
+class EmbedConfigAdmin(AdminRoleRequired, admin.ModelAdmin):
     list_display = ("slug", "organization", "is_active", "updated_at")
     list_filter = ("is_active",)
     search_fields = ("slug", "organization__name")

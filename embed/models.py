@@ -16,6 +16,10 @@ class EmbedConfig(TimestampedModel):
     settings = models.JSONField(default=dict, blank=True)
     enabled_features = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
+    # The HMAC key of auto-sessions' `userHash` (CONTRACT §1 rev. 2). Needed in the clear to verify a
+    # hash, so encrypted at rest (orderly.crypto), never hashed; shown once when created or rotated.
+    identity_secret_encrypted = models.TextField(blank=True, default="")
+    identity_secret_created_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_queryset()
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("config/", views.EmbedConfigView.as_view(), name="config"),
     path("config/preview/", views.EmbedPreviewView.as_view(), name="preview"),
     path("config/preview/theme.css", views.EmbedPreviewThemeView.as_view(), name="preview_theme"),
+    path("config/identity-secret/", views.IdentitySecretView.as_view(), name="identity_secret"),
+    path("config/rotate-publishable-key/", views.PublishableKeyRotateView.as_view(), name="rotate_key"),
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -14,10 +14,10 @@ from bridges.selectors import bridges_with_recent_runs
 from embed.api.serializers import BrandingInput, ConfigUpdateInput
 from embed.forms import EmbedConfigForm, EndUserSearchForm, EventFilterForm
 from embed.selectors import embed_config_get
-from embed.services import embed_config_upsert
+from embed.services import embed_config_upsert, embed_identity_secret_rotate, embed_publishable_key_rotate
 from orderly.accounts.models import EndUser
 from orderly.colors import readable_on_white, text_color_on
-from orderly.dashboard.access import FramedPreviewMixin, StaffMixin
+from orderly.dashboard.access import AdminRequiredMixin, FramedPreviewMixin, StaffMixin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
@@ -118,7 +118,7 @@ def add_api_errors(form, errors: dict) -> None:
             form.add_error(name, text if name else f"{field.replace('_', ' ').capitalize()}: {text}")
 
 
-class EmbedConfigView(StaffMixin, FormView):
+class EmbedConfigView(AdminRequiredMixin, FormView):
     template_name = "dashboard/embed/config.html"
     form_class = EmbedConfigForm
 
@@ -191,3 +191,29 @@ class EmbedPreviewThemeView(StaffMixin, View):
             f"--o-primary-text: {readable_on_white(color)}; }}\n"
         )
         return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+class IdentitySecretView(AdminRequiredMixin, View):
+    """Create or rotate the identity secret; it is shown on this response only (docs/embed.md)."""
+
+    def post(self, request):
+        try:
+            config, secret, created = embed_identity_secret_rotate(organization=self.organization)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("embed:config")
+        context = {"config": config, "secret": secret, "created": created}
+        response = render(request, "dashboard/embed/identity_secret.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PublishableKeyRotateView(AdminRequiredMixin, View):
+    def post(self, request):
+        try:
+            embed_publishable_key_rotate(organization=self.organization)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "New publishable key issued; the old one is refused from now on.")
+        return redirect("embed:config")

@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     FEATURE_DISABLED = "feature_disabled"
     EMBED_INACTIVE = "embed_inactive"
     ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    IDENTITY_VERIFICATION_FAILED = "identity_verification_failed"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
@@ -38,6 +39,7 @@ DEFAULT_STATUS = {
     ErrorCode.FEATURE_DISABLED: 403,
     ErrorCode.EMBED_INACTIVE: 403,
     ErrorCode.ORIGIN_NOT_ALLOWED: 403,
+    ErrorCode.IDENTITY_VERIFICATION_FAILED: 403,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,

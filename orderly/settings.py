@@ -72,8 +72,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "orderly.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderly.api.middleware.ApiRequestMiddleware",
+    "orderly.api.request_guard.RequestGuardMiddleware",
     "embed.cors.EmbedCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,7 +118,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every process (gunicorn workers, Celery) must see the same throttle counters and origin map;
+    # without Redis the one thing they all share is the database (orderly/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "orderly.cache.DatabaseCache",
+            "LOCATION": os.environ.get("ORDERLY_CACHE_TABLE", "orderly_cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -154,12 +164,28 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Transport security (docs/security.md). Each is on by default unless DEBUG, and each can be set
+# from the environment: behind a TLS-terminating proxy the defaults are right; for plain-http
+# local runs set DEBUG=1 (or the variables one by one).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# "HTTP_X_FORWARDED_PROTO,https" (the default unless DEBUG): trust the proxy's header saying the
+# client used https. Set it to "" when nothing strips that header from clients.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "" if DEBUG else "HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header.split(",", 1)) if _proxy_ssl_header else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The policy every HTML page gets unless its view sets its own (orderly/security_headers.py).
+ORDERLY_CONTENT_SECURITY_POLICY = os.environ.get("ORDERLY_CONTENT_SECURITY_POLICY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["orderly.api.auth.BearerAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["orderly.api.permissions.Required"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["orderly.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "orderly.api.schema.EnvelopeAutoSchema",
     "EXCEPTION_HANDLER": "orderly.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
@@ -317,5 +343,10 @@ ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONC
 ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600
+# Dashboard and admin log-in lockout (orderly/dashboard/login.py).
+ORDERLY_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("ORDERLY_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+ORDERLY_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("ORDERLY_LOGIN_MAX_FAILURES_PER_IP", "20"))
+ORDERLY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ORDERLY_LOGIN_LOCKOUT_SECONDS", "900"))
+
 ORDERLY_WEBHOOKS_PER_END_USER = 5
 ORDERLY_WEBHOOKS_PER_ORGANIZATION = 20

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orderly import health
 from orderly.api.routing import route
+from orderly.dashboard.login import LockoutAdminAuthenticationForm
 
 # Each app's `api/urls.py` lists its routes relative to /api/v1/. Named as strings, so the kernel
 # imports no app; a module missing here is an ImportError at start-up, not a silently absent route.
@@ -32,11 +33,18 @@ api_v3 = [p for p in api_v1 if str(p.pattern).startswith("orders/") and str(p.pa
 dashboard = [path("", include("orderly.dashboard.urls"))]
 dashboard += [path(f"{prefix}/", include(f"{module}.urls")) for module, prefix in DASHBOARD_MODULES.items()]
 
+# The admin's log-in locks out like the dashboard's (orderly/dashboard/login.py).
+admin.site.login_form = LockoutAdminAuthenticationForm
+
+# A request Django itself refuses (e.g. a bad Host) answers the JSON envelope on API paths.
+handler400 = "orderly.api.request_guard.bad_request"
+
 urlpatterns = [
     path("healthz", health.healthz),
     path("readyz", health.readyz),
     *route("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
-    *route("api/v1/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves its init script as a file: the docs page runs no inline script (CSP).
+    *route("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include(api_v1)),
     path("api/v3/", include(api_v3)),
     path("api/", include(api_alias)),

@@ -178,10 +178,7 @@ def order_upsert(
         values.pop("end_user")
         changes = _order_apply(order=order, values=values)
         if end_user_changed:
-            changes["end_user_id"] = [str(order.end_user_id) if order.end_user_id else None, str(end_user.pk)]
-            order.end_user = end_user
-            order.save(update_fields=["end_user", "updated_at"])
-            Shipment.objects.filter(order=order).update(end_user=end_user)
+            changes["end_user_id"] = order_reassign(order=order, end_user=end_user)
         if changes:
             _ingest_record(
                 order=order, kind="updated", changes=changes, actor_type=actor_type, actor_id=actor_id
@@ -200,6 +197,27 @@ def _bridge_claim_check(*, order: Order, bridge) -> None:
         "Another order of the organization already has this externalId.",
         details={"externalId": [f"'{order.external_id}' belongs to another order."]},
     )
+
+
+def order_reassign(*, order: Order, end_user: EndUser) -> list:
+    """Move an order and its shipments to another end user of its organization; returns
+    [previous end user id, new end user id] (the ingest's change).
+
+    The previous end user keeps no handle on it. `order.reassigned` is recorded first, while the
+    order is still theirs, and the apps holding things an end user has on an order close them in
+    its consumers, in this transaction: tracking links are revoked (they may have been shared),
+    pending action requests withdrawn — each with its own event, to the end user who held it.
+    """
+    previous_id = str(order.end_user_id) if order.end_user_id else None
+    order_event_record(
+        subject=order,
+        event_type="order.reassigned",
+        data={"order_id": str(order.pk), "previous_end_user_id": previous_id, "end_user_id": str(end_user.pk)},
+    )
+    order.end_user = end_user
+    order.save(update_fields=["end_user", "updated_at"])
+    Shipment.objects.filter(order=order).update(end_user=end_user)
+    return [previous_id, str(end_user.pk)]
 
 
 def order_update(

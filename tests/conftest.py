@@ -14,16 +14,32 @@ from orderly.celery import app as celery_app
 from orderly.features import SESSION_SCOPES
 from tests.factories import EmbedConfigFactory, EndUserFactory, MembershipFactory
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _cache_reachable(request, settings) -> bool:
+    """Without REDIS_URL the cache is a database table (orderly/cache.py): only a test that may use
+    the database can reach it, once pytest-django has set the database up for it."""
+    if not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        return True
+    if request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")  # the test's own db/transactional_db, set up now
+        return True
+    return False
+
 
 @pytest.fixture(autouse=True)
-def _isolation(settings):
+def _isolation(settings, request):
     """Eager Celery (tests that need a real worker opt out) and a clean cache for throttles."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE = True
-    cache.clear()
+    clear = _cache_reachable(request, settings)
+    if clear:
+        cache.clear()
     yield
-    cache.clear()
+    if clear:
+        cache.clear()
 
 
 class Tenant:

@@ -56,7 +56,14 @@ class EmbedConfigFactory(factory.django.DjangoModelFactory):
     allowed_origins = factory.LazyFunction(list)
     allowed_bridge_types = factory.LazyFunction(lambda: ["shopify", "shipstation"])
     enabled_features = factory.LazyFunction(
-        lambda: ["bridges", "data_room", "action_requests", "smart_alerts", "end_user_webhooks", "branded_tracking"]
+        lambda: [
+            "bridges",
+            "data_room",
+            "action_requests",
+            "smart_alerts",
+            "end_user_webhooks",
+            "branded_tracking",
+        ]
     )
     is_active = True
 
@@ -128,7 +135,13 @@ class ShipmentFactory(factory.django.DjangoModelFactory):
     estimated_delivery = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=5))
     ship_from = factory.LazyFunction(lambda: {"city": "Los Angeles", "state": "CA", "country": "US"})
     ship_to = factory.LazyFunction(
-        lambda: {"name": "Jane Doe", "street": "1 Secret Lane", "city": "New York", "state": "NY", "country": "US"}
+        lambda: {
+            "name": "Jane Doe",
+            "street": "1 Secret Lane",
+            "city": "New York",
+            "state": "NY",
+            "country": "US",
+        }
     )
 
 

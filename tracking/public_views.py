@@ -111,7 +111,8 @@ def _unavailable(request, token: str, exc: DomainError):
     gone = exc.code is ErrorCode.GONE
     page = selectors.tracking_page_by_token(token) if gone else None
     config = getattr(page.organization, "embed_config", None) if page is not None else None
-    context = {"gone": gone, "branding": selectors.tracking_branding(config)}
+    # Why, when it is gone: revoked, expired, or tracking turned off (tracking.services.UNAVAILABLE_REASONS).
+    context = {"gone": gone, "reason": exc.details.get("reason"), "branding": selectors.tracking_branding(config)}
     return _render(request, "tracking/unavailable.html", context, status=410 if gone else 404, cache_seconds=60)
 
 

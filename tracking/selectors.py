@@ -10,7 +10,7 @@ from orders.models import ShipmentStatus
 from tracking.carriers import carrier_for
 from tracking.models import TrackingPage
 
-COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+COLOR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
 DEFAULT_COLOR = "#4F46E5"
 SAFE_BRANDING_KEYS = ("primary_color", "logo_url", "company_name", "support_url", "support_email")
 # The embed config's `settings` key by which an organization shows its order number on the page.
@@ -62,7 +62,7 @@ def tracking_branding(config) -> dict:
     """The brand keys a public page may use, each checked again here (the page puts them in HTML/CSS)."""
     branding = (config.branding if config is not None else None) or {}
     safe = {key: branding.get(key) for key in SAFE_BRANDING_KEYS}
-    if not (isinstance(safe["primary_color"], str) and COLOR_RE.match(safe["primary_color"])):
+    if not (isinstance(safe["primary_color"], str) and COLOR_RE.fullmatch(safe["primary_color"])):
         safe["primary_color"] = DEFAULT_COLOR
     safe["logo_url"] = _https_url(safe["logo_url"])
     safe["support_url"] = _https_url(safe["support_url"])

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from orderly.errors import DomainError, ErrorCode, not_found
-from orderly.events.services import event_record
+from orderly.events.services import event_build, event_record, events_record
 from orders.models import Order, Shipment, ShipmentStatus
 from tracking.models import TrackingPage
 from tracking.notify import tracking_subscriptions_delete_for_page
@@ -85,8 +85,30 @@ def tracking_page_expires_at(page: TrackingPage):
     return delivered + dt.timedelta(days=settings.ORDERLY_TRACKING_PAGE_TTL_DAYS)
 
 
+# What `tracking_page_token()` produces; anything else names no page and is never looked up.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+FEATURE = "branded_tracking"
+UNAVAILABLE_REASONS = {
+    "revoked": "This tracking link was turned off by the sender.",
+    "expired": "This tracking link has expired.",
+    "tracking_disabled": "The sender has turned off tracking pages.",
+}
+
+
+def _unavailable(reason: str) -> DomainError:
+    return DomainError(ErrorCode.GONE, UNAVAILABLE_REASONS[reason], details={"reason": reason})
+
+
 def tracking_page_live(*, token: str) -> TrackingPage:
-    """The page behind a public token; 404 unknown, 410 revoked or expired (its subscribers go too)."""
+    """The page behind a public token.
+
+    404 for a token that is not one (without a query) or is unknown; 410 with the reason when the
+    page was revoked or has expired (its subscribers go too), or while the organization's config
+    is inactive or has branded tracking turned off (a link already handed out stops working when
+    the sender says so, and works again when they turn it back on).
+    """
+    if not TOKEN_RE.fullmatch(token):
+        raise not_found("Tracking page")
     page = (
         TrackingPage.objects.select_related("shipment__order", "organization__embed_config")
         .filter(token=token)
@@ -94,10 +116,14 @@ def tracking_page_live(*, token: str) -> TrackingPage:
     )
     if page is None:
         raise not_found("Tracking page")
+    config = getattr(page.organization, "embed_config", None)
+    if config is None or not config.is_active or not config.has_feature(FEATURE):
+        raise _unavailable("tracking_disabled")
     expires_at = tracking_page_expires_at(page)
-    if not page.is_active or (expires_at is not None and expires_at <= timezone.now()):
+    expired = expires_at is not None and expires_at <= timezone.now()
+    if not page.is_active or expired:
         tracking_subscriptions_delete_for_page(page_id=page.pk)  # the sweep would, later
-        raise DomainError(ErrorCode.GONE, "This tracking page is no longer available.")
+        raise _unavailable("revoked" if not page.is_active else "expired")
     return page
 
 
@@ -164,3 +190,32 @@ def tracking_lookup(*, organization, order_number: str, contact: str) -> list[Tr
             if expires_at is None or expires_at > timezone.now():
                 pages.append(page)
     return pages
+
+
+def tracking_pages_for_reassigned_orders(events) -> None:
+    """Consumer of `order.reassigned` (orders.services.order_reassign), inside its transaction: the
+    active links to the order's shipments are revoked, with their subscribers — the previous end
+    user may have shared them — and the new end user gets a fresh token when they ask for a page."""
+    pages = list(
+        TrackingPage.objects.filter(shipment__order_id__in=[e.resource_id for e in events], is_active=True)
+    )
+    if not pages:
+        return
+    TrackingPage.objects.filter(pk__in=[p.pk for p in pages], is_active=True).update(
+        is_active=False, revoked_at=timezone.now()
+    )
+    for page in pages:  # as any revoked link: its subscribers' addresses go with it
+        tracking_subscriptions_delete_for_page(page_id=page.pk)
+    events_record(
+        [
+            event_build(
+                organization_id=page.organization_id,
+                event_type="tracking_page.revoked",
+                end_user_id=page.end_user_id,
+                resource_type="tracking_page",
+                resource_id=page.pk,
+                metadata={"reason": "order_reassigned"},
+            )
+            for page in pages
+        ]
+    )

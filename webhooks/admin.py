@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from orderly.accounts.roles import AdminRoleRequired
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AdminRoleRequired, admin.ModelAdmin):
     """Signing secrets are encrypted and never shown."""
 
     list_display = ("url", "organization", "end_user", "is_active", "consecutive_failures", "disabled_reason")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from orderly.accounts.services import owner_lock
 from orderly.bulk import bulk_insert
 from orderly.crypto import encrypt_text
 from orderly.errors import DomainError, ErrorCode, not_found, validation_error
@@ -52,9 +53,8 @@ def webhook_create(
 ) -> tuple[Webhook, str]:
     """Create an endpoint; returns it with its signing secret (shown to the caller only now)."""
     limit = settings.ORDERLY_WEBHOOKS_PER_END_USER if end_user else settings.ORDERLY_WEBHOOKS_PER_ORGANIZATION
-    # Lock the owner's endpoints so two concurrent creates cannot both pass the limit.
-    existing = _owned(Webhook.objects.select_for_update(), organization=organization, end_user=end_user)
-    if len(existing) >= limit:
+    owner_lock(organization=organization, end_user=end_user)
+    if _owned(Webhook.objects, organization=organization, end_user=end_user).count() >= limit:
         raise DomainError(
             ErrorCode.LIMIT_EXCEEDED, f"At most {limit} webhooks are allowed.", details={"limit": limit}
         )

@@ -26,9 +26,13 @@ def _ip(value) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
 def address_refused(ip, *, allow_private: bool) -> str | None:
     if any(ip in net for net in LINK_LOCAL) or ip.is_link_local:
         return "link-local"
+    if ip.is_loopback:
+        # Before `is_reserved`: Python files ::1 under the reserved ::/8, so IPv6 loopback would
+        # otherwise be refused even where IPv4 loopback is allowed.
+        return None if allow_private else "private"
     if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
         return "reserved"
-    if not allow_private and (ip.is_loopback or ip.is_private or not ip.is_global):
+    if not allow_private and (ip.is_private or not ip.is_global):
         return "private"
     return None
 

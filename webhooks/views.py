@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.access import AdminRequiredMixin, StaffMixin, is_organization_admin
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from webhooks import services
@@ -25,6 +26,10 @@ class _WebhookMixin(StaffMixin):
         )
         if webhook is None:
             raise Http404
+        if webhook.end_user_id is None and not is_organization_admin(self.request.user):
+            # The organization's own endpoints are admin business (CONTRACT §1 rev. 2); end users'
+            # endpoints are support work staff do.
+            raise PermissionDenied("Only the organization's admins manage its own webhooks.")
         return webhook
 
 
@@ -32,13 +37,16 @@ class WebhookListView(StaffMixin, TemplateView):
     template_name = "dashboard/webhooks/list.html"
 
     def get_context_data(self, **kwargs):
+        admin = is_organization_admin(self.request.user)
         webhooks = (
             Webhook.objects.for_organization(self.organization)
             .filter(for_alert_rule=False)
             .select_related("end_user")
             .order_by("end_user__name", "-created_at")
         )
-        return {**super().get_context_data(**kwargs), "webhooks": webhooks}
+        if not admin:
+            webhooks = webhooks.filter(end_user__isnull=False)
+        return {**super().get_context_data(**kwargs), "webhooks": webhooks, "is_admin": admin}
 
 
 class WebhookDetailView(_WebhookMixin, TemplateView):
@@ -85,7 +93,7 @@ class EnableView(_WebhookMixin, View):
         return redirect("webhooks:detail", pk=webhook.pk)
 
 
-class WebhookCreateView(StaffMixin, View):
+class WebhookCreateView(AdminRequiredMixin, View):
     """An organization endpoint, validated like `POST /api/v1/webhooks`; the secret is shown once."""
 
     template_name = "dashboard/webhooks/create.html"

@@ -13,8 +13,10 @@ from orderly.api.serializers import InputSerializer, OutputSerializer
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
-COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# `\A…\Z`, not `^…$`: `$` also matches before a trailing newline ("abc\n"). RegexField searches.
+SLUG_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])\Z")
+COLOR_RE = re.compile(r"\A#[0-9A-Fa-f]{6}\Z")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def validate_origin(value: str) -> str:
@@ -45,18 +47,25 @@ def _unique_choices(values, allowed, label: str):
 
 
 class BrandingInput(InputSerializer):
-    primary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True)
+    primary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
     logo_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
     company_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
-    secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True)
+    secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
     # The help contact customers see on the tracking page and in its e-mails.
     support_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
     support_email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
 
     def validate_logo_url(self, value):
-        if value and urlsplit(value).scheme != "https" and not value.startswith("http://localhost"):
-            raise serializers.ValidationError("Must be an https URL.")
-        return value
+        """https, or plain http on this machine for local development. The host is the parsed one:
+        `http://localhost@evil.test/` is evil.test (with a user name), not localhost."""
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.username is not None or parts.password is not None:
+            raise serializers.ValidationError("Must not contain a user name or password.")
+        if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
+            return value
+        raise serializers.ValidationError("Must be an https URL.")
 
     validate_support_url = validate_logo_url
 
@@ -70,11 +79,13 @@ class ConfigSettingsInput(serializers.DictField):
         show = data.get("trackingShowOrderNumber")
         if show is not None and not isinstance(show, bool):
             raise serializers.ValidationError({"trackingShowOrderNumber": ["Must be true or false."]})
+        if "requireUserHash" in data and not isinstance(data["requireUserHash"], bool):
+            raise serializers.ValidationError({"requireUserHash": ["Must be true or false."]})
         return data
 
 
 class ConfigUpdateInput(InputSerializer):
-    slug = serializers.CharField(required=False, max_length=63)
+    slug = serializers.CharField(required=False, max_length=63, trim_whitespace=False)
     branding = BrandingInput(required=False)
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=50
@@ -86,7 +97,7 @@ class ConfigUpdateInput(InputSerializer):
     is_active = serializers.BooleanField(required=False)
 
     def validate_slug(self, value):
-        if not SLUG_RE.match(value):
+        if not SLUG_RE.fullmatch(value):
             raise serializers.ValidationError("Use 3–63 lowercase letters, digits and hyphens.")
         return value
 
@@ -165,6 +176,14 @@ class SessionCreateInput(ProfileFields):
 
 class AutoSessionInput(ProfileFields):
     key = serializers.CharField(max_length=100)
+    userHash = serializers.CharField(
+        required=False,
+        allow_blank=True,  # a given but empty hash is a wrong one (403), not a missing one
+        max_length=128,
+        help_text="Lowercase hex HMAC-SHA256 of externalId keyed with the config's identity secret, "
+        "computed by the integrator's server. Required for end users the server provisioned, and for "
+        "every end user when settings.requireUserHash is true.",
+    )
 
 
 class EndUserBriefOutput(serializers.Serializer):

@@ -62,7 +62,7 @@ class ConfigView(ApiView):
             raise validation_error("slug", "This query parameter is required.")
         # Only a well-formed slug is looked up: PostgreSQL refuses some strings (a NUL) outright.
         config = (
-            EmbedConfig.objects.filter(slug=slug, is_active=True).first() if s.SLUG_RE.match(slug) else None
+            EmbedConfig.objects.filter(slug=slug, is_active=True).first() if s.SLUG_RE.fullmatch(slug) else None
         )
         if config is None:
             raise not_found("Embed configuration")
@@ -127,7 +127,10 @@ class AutoSessionView(ApiView):
         responses={
             200: AutoSessionOutput,
             401: OpenApiResponse(description="Unknown or revoked publishable key."),
-            403: OpenApiResponse(description="Origin not allowed, or the embed configuration is inactive."),
+            403: OpenApiResponse(
+                description="Origin not allowed, the embed configuration is inactive, or "
+                "identity_verification_failed: a wrong userHash, or none where one is required."
+            ),
         },
         auth=[],
     )
@@ -138,6 +141,7 @@ class AutoSessionView(ApiView):
             origin=request.META.get("HTTP_ORIGIN"),
             external_id=data["externalId"],
             profile=_profile(data),
+            user_hash=data.get("userHash"),
         )
         request._request.orderly_organization_id = config.organization_id
         return ok(_session_body(session, token, config, with_ids=False))
@@ -196,3 +200,40 @@ class EventListView(ApiView):
     def get(self, request):
         queryset = self.filtered(EventFilter, self.scoped(Event.objects)).order_by("-created_at", "-id")
         return self.paginate(queryset, s.EventOutput)
+
+
+IdentitySecretOutput = inline_serializer(
+    "IdentitySecretCreated",
+    {
+        "identitySecret": serializers.CharField(help_text="Shown only in this response."),
+        "createdAt": serializers.DateTimeField(),
+    },
+)
+
+
+class IdentitySecretView(ApiView):
+    """Create or rotate the key of auto-sessions' userHash; the secret is shown once."""
+
+    required = MANAGE
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: IdentitySecretOutput,
+            200: OpenApiResponse(IdentitySecretOutput, description="Rotated: the previous secret stops verifying."),
+        },
+    )
+    def post(self, request):
+        config, secret, created = services.embed_identity_secret_rotate(organization=self.organization)
+        body = {"identitySecret": secret, "createdAt": iso_ms(config.identity_secret_created_at)}
+        status = http.HTTP_201_CREATED if created else http.HTTP_200_OK
+        return ok(body, status=status, headers={"Cache-Control": "no-store"})
+
+
+class PublishableKeyRotateView(ApiView):
+    required = MANAGE
+
+    @extend_schema(request=None, responses={200: s.ConfigOutput})
+    def post(self, request):
+        config = services.embed_publishable_key_rotate(organization=self.organization)
+        return ok(s.ConfigOutput(config).data)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from orderly.accounts.models import ApiKey, Membership, Organization
+from orderly.accounts.roles import AdminRoleRequired
 
 
 @admin.register(Organization)
@@ -18,7 +19,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AdminRoleRequired, admin.ModelAdmin):
     """The digest is never shown; a key can only be recognised by its prefix and revoked."""
 
     list_display = ("name", "prefix", "organization", "created_by", "last_used_at", "revoked_at", "created_at")

@@ -77,11 +77,19 @@ class ApiKey(TimestampedModel):
 
 
 class EndUser(TimestampedModel):
+    class ProvisionedBy(models.TextChoices):
+        # The integrator's server (a server-side session, the dashboard, the admin): it vouched for
+        # this identity, so the public publishable key may never reach it without a userHash.
+        SERVER = "server"
+        # An auto-session (publishable key) created it: nobody vouched for it (CONTRACT §1 rev. 2).
+        AUTO = "auto"
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="end_users")
     external_id = models.CharField(max_length=255)
     name = models.CharField(max_length=255, blank=True, default="")
     email = models.EmailField(max_length=254, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
+    provisioned_by = models.CharField(max_length=10, choices=ProvisionedBy.choices, default=ProvisionedBy.SERVER)
 
     objects = scoped_queryset(end_user_path="pk")
 

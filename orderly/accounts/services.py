@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from orderly.accounts.models import API_KEY_SCOPES, ApiKey, Membership, Organization
+from orderly.accounts.models import API_KEY_SCOPES, ApiKey, EndUser, Membership, Organization
 from orderly.api.tokens import API_KEY_PREFIX, token_digest, token_display_prefix, token_generate
 from orderly.errors import DomainError, ErrorCode
 
@@ -76,3 +76,17 @@ def staff_user_id(*, public_id) -> int | None:
     except ValueError:
         return None
     return Membership.objects.filter(public_id=public_id).values_list("user_id", flat=True).first()
+
+
+def owner_lock(*, organization=None, end_user=None) -> None:
+    """Lock the row that owns a counted set (an end user's, else the organization's), until commit.
+
+    Call it inside the transaction, before counting, wherever a limit is enforced: locking the
+    rows already counted does not stop a concurrent INSERT, so two creates could both see one
+    below the limit. Locking the one owner row serializes them (PostgreSQL); SQLite serializes
+    every write transaction anyway (BEGIN IMMEDIATE), where FOR UPDATE is a no-op.
+    """
+    if end_user is not None:
+        EndUser.objects.select_for_update().filter(pk=end_user.pk).first()
+    else:
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()

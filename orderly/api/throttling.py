@@ -62,4 +62,7 @@ class AutoSessionThrottle(FixedWindowThrottle):
 
     def client_key(self, request) -> str:
         data = request.data if isinstance(request.data, dict) else {}
-        return f"{str(data.get('key', ''))[:80]}:{self.get_ident(request)}"
+        # Normalized as the serializer reads it (CharField trims): padding the key with spaces
+        # must not open a fresh bucket for what is the same key.
+        key = str(data.get("key", "")).strip()
+        return f"{key[:80]}:{self.get_ident(request)}"

@@ -17,6 +17,7 @@ CHECKSUM_LENGTH = 6
 API_KEY_PREFIX = "oh_"
 SESSION_PREFIX = "est_"
 PUBLISHABLE_PREFIX = "pk_live_"
+IDENTITY_SECRET_PREFIX = "ois_"  # the HMAC key of auto-sessions' userHash (embed config)
 
 
 def _base62(number: int, width: int) -> str:

@@ -3,6 +3,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
+from orderly.accounts.roles import is_organization_admin
+
 
 def staff_organization(request):
     membership = getattr(request.user, "membership", None)
@@ -37,3 +39,13 @@ class FramedPreviewMixin:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response["Content-Security-Policy"] = PREVIEW_CSP
         return response
+
+
+class AdminRequiredMixin(StaffMixin):
+    """Pages only an organization's admins use: API keys, the embed configuration, organization
+    webhooks. A `staff` member gets 403 on the page and on every POST behind it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_organization_admin(request.user):
+            raise PermissionDenied("Only the organization's admins may use this page.")
+        return super().dispatch(request, *args, **kwargs)

@@ -15,12 +15,16 @@ NAV = [
     ("Embed config", "embed:config"),
     ("API keys", "dashboard:api_keys"),
 ]
+# Pages only an organization's admins may open (orderly.dashboard.access.AdminRequiredMixin).
+ADMIN_ONLY = {"embed:config", "dashboard:api_keys"}
 
 
-def nav_items(current_path: str) -> list[dict]:
+def nav_items(current_path: str, *, is_admin: bool = True) -> list[dict]:
     overview = reverse("dashboard:overview")
     items = []
     for label, name in NAV:
+        if name in ADMIN_ONLY and not is_admin:
+            continue
         url = reverse(name)
         active = current_path == url or (url != overview and current_path.startswith(url))
         items.append({"label": label, "url": url, "active": active})

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from orderly.dashboard import views
+from orderly.dashboard.login import LoginView
 
 app_name = "dashboard"
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("api-keys/", views.ApiKeyListView.as_view(), name="api_keys"),
     path("api-keys/<uuid:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

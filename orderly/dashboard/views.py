@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from orderly.accounts.models import ApiKey
 from orderly.accounts.services import api_key_create, api_key_revoke
-from orderly.dashboard.access import StaffMixin
+from orderly.dashboard.access import AdminRequiredMixin, StaffMixin
 from orderly.dashboard.forms import ApiKeyCreateForm
 from orderly.dashboard.overview import overview_charts, overview_stats
 
@@ -22,7 +22,7 @@ class OverviewView(StaffMixin, TemplateView):
         }
 
 
-class ApiKeyListView(StaffMixin, View):
+class ApiKeyListView(AdminRequiredMixin, View):
     """List, create (the token is shown once, on the response to the POST) and revoke API keys."""
 
     template_name = "dashboard/accounts/api_keys.html"
@@ -54,7 +54,7 @@ class ApiKeyListView(StaffMixin, View):
         return response
 
 
-class ApiKeyRevokeView(StaffMixin, View):
+class ApiKeyRevokeView(AdminRequiredMixin, View):
     def post(self, request, pk):
         revoked = api_key_revoke(organization=self.organization, key_id=pk)
         if not revoked and not ApiKey.objects.for_organization(self.organization).filter(pk=pk).exists():

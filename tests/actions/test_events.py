@@ -165,7 +165,10 @@ def test_a_losing_transition_records_nothing(tenant):
 
 def test_resolving_after_expires_at_but_before_the_job_is_409(tenant):
     request = ActionRequestFactory(order=OrderFactory(end_user=tenant.end_user()))
-    with time_machine.travel(request.expires_at + dt.timedelta(seconds=1)), pytest.raises(DomainError) as error:
+    with (
+        time_machine.travel(request.expires_at + dt.timedelta(seconds=1)),
+        pytest.raises(DomainError) as error,
+    ):
         services.action_request_resolve(
             request_id=request.pk,
             organization=tenant.organization,

@@ -174,11 +174,16 @@ def test_changing_a_rule_s_webhook_url_keeps_one_target_and_deleting_the_rule_re
     from webhooks.models import Webhook
 
     # given a webhook-delivered rule
-    rule_id = _rule(client, owner, deliveryMethod="webhook", webhookUrl="http://127.0.0.1:9/a").json()["data"]["id"]
+    rule_id = _rule(client, owner, deliveryMethod="webhook", webhookUrl="http://127.0.0.1:9/a").json()[
+        "data"
+    ]["id"]
     # when its URL changes five times
     for n in range(5):
         response = client.patch(
-            f"{RULES}/{rule_id}", {"webhookUrl": f"http://127.0.0.1:9/b{n}"}, format="json", **bearer(owner["token"])
+            f"{RULES}/{rule_id}",
+            {"webhookUrl": f"http://127.0.0.1:9/b{n}"},
+            format="json",
+            **bearer(owner["token"]),
         )
         assert response.status_code == 200
     # then there is one hidden target, pointing at the last URL

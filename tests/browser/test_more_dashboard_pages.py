@@ -12,10 +12,18 @@ pytestmark = pytest.mark.browser
 def test_orders_operations_and_webhooks_pages(page, live_server, tenant, staff_login, screenshot):
     # given
     order = OrderFactory(end_user=tenant.end_user(), order_number="5550001")
-    operation_create(organization=tenant.organization, type="add_order_note", order_id=order.pk,
-                     input={"note": "Gift wrap"})
-    webhook_services.webhook_create(organization=tenant.organization, end_user=None,
-                                    url="https://hooks.example.com/orderly", events=["order.created"])
+    operation_create(
+        organization=tenant.organization,
+        type="add_order_note",
+        order_id=order.pk,
+        input={"note": "Gift wrap"},
+    )
+    webhook_services.webhook_create(
+        organization=tenant.organization,
+        end_user=None,
+        url="https://hooks.example.com/orderly",
+        events=["order.created"],
+    )
     staff_login(page, tenant.user)
 
     # when / then: orders

@@ -20,12 +20,21 @@ def test_pages_need_a_login(client):
 
 def test_login_logout_and_password_change(tenant):
     browser = Client()
-    assert browser.post("/dashboard/login/", {"username": tenant.user.username, "password": "wrong"}).status_code == 200
-    response = browser.post("/dashboard/login/", {"username": tenant.user.username, "password": "correct horse battery"})
+    assert (
+        browser.post("/dashboard/login/", {"username": tenant.user.username, "password": "wrong"}).status_code
+        == 200
+    )
+    response = browser.post(
+        "/dashboard/login/", {"username": tenant.user.username, "password": "correct horse battery"}
+    )
     assert response.status_code == 302
     response = browser.post(
         "/dashboard/password/",
-        {"old_password": "correct horse battery", "new_password1": "a much better one 42", "new_password2": "a much better one 42"},
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "a much better one 42",
+            "new_password2": "a much better one 42",
+        },
     )
     assert response.status_code == 302
     browser.post("/dashboard/logout/")
@@ -64,9 +73,14 @@ def test_events_filter(staff, tenant):
 
 def test_config_editor_saves_through_the_api_rules(staff, tenant):
     form = {
-        "slug": "acme-new", "company_name": "Acme", "primary_color": "#059669", "logo_url": "",
-        "allowed_origins": "https://app.acme.example", "enabled_features": ["bridges", "data_room"],
-        "allowed_bridge_types": ["shopify"], "is_active": "on",
+        "slug": "acme-new",
+        "company_name": "Acme",
+        "primary_color": "#059669",
+        "logo_url": "",
+        "allowed_origins": "https://app.acme.example",
+        "enabled_features": ["bridges", "data_room"],
+        "allowed_bridge_types": ["shopify"],
+        "is_active": "on",
     }
     assert staff.post("/dashboard/embed/config/", form).status_code == 302
     config = EmbedConfig.objects.get(organization=tenant.organization)

@@ -34,8 +34,8 @@ def test_public_config_errors(client, tenant):
         "slug": ["This query parameter is required."]
     }
     assert client.get("/api/v1/embed/config?slug=nope").status_code == 404
-    # a slug no config can have is not looked up: PostgreSQL would refuse the NUL with a 500
-    assert client.get("/api/v1/embed/config?slug=a%00b").status_code == 404
+    # a NUL anywhere in a query is a 400 before any lookup (CONTRACT §3 rev. 2; PostgreSQL would 500)
+    assert client.get("/api/v1/embed/config?slug=a%00b").status_code == 400
     EmbedConfig.objects.filter(pk=tenant.config.pk).update(is_active=False)
     assert client.get(f"/api/v1/embed/config?slug={tenant.config.slug}").status_code == 404
 

@@ -87,7 +87,10 @@ def test_no_allowed_origin_means_no_one_may_frame_the_app(client, make_tenant):
 
 @pytest.mark.django_db
 def test_the_app_page_has_no_inline_script_style_or_handler_and_no_token(client, make_tenant):
-    tenant = make_tenant(allowed_origins=["https://shop.example"], branding={"company_name": "Acme <b>", "primary_color": "#059669"})
+    tenant = make_tenant(
+        allowed_origins=["https://shop.example"],
+        branding={"company_name": "Acme <b>", "primary_color": "#059669"},
+    )
     response = client.get(f"/embed/v1/app/{tenant.config.slug}/home")
     html = response.content.decode()
 

@@ -19,7 +19,17 @@ def catalogue(lang: str) -> dict[str, str]:
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
 def test_no_storage_cookie_or_markup_strings_in_ui_code(path):
     source = path.read_text()
-    for forbidden in ("localStorage", "sessionStorage", "document.cookie", "indexedDB", "innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function"):
+    for forbidden in (
+        "localStorage",
+        "sessionStorage",
+        "document.cookie",
+        "indexedDB",
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "eval(",
+        "new Function",
+    ):
         assert forbidden not in source, f"{path.name} uses {forbidden}"
     # Nothing that might hold a token is logged.
     for call in re.findall(r"console\.\w+\(([^)]*)\)", source):
@@ -30,7 +40,7 @@ def test_the_token_is_posted_only_to_the_orderly_origin():
     loader = (STATIC / "orderly.js").read_text()
     posts = re.findall(r"postMessage\(([^)]*)\)", loader)
     assert posts == ["message, ORIGIN"]
-    assert "type: \"session\"" in loader
+    assert 'type: "session"' in loader
 
 
 def test_english_and_swedish_have_the_same_messages():

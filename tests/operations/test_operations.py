@@ -582,6 +582,9 @@ def test_one_status_change_record_for_ingest_and_operations(client, tenant):
     ]
     data = Event.objects.get(event_type="order.status_changed").data
     assert (data["id"], data["from"], data["to"], data["order_number"]) == (
-        str(order.pk), "pending", "processing", order.order_number
+        str(order.pk),
+        "pending",
+        "processing",
+        order.order_number,
     )
     assert "from_status" not in data and data["status"] == "processing"

@@ -119,7 +119,14 @@ def test_order_detail_with_50_recent_activities(client, tenant):
     # then
     assert response.status_code == 200
     data = response.json()["data"]
-    assert set(data) == ORDER_FIELDS | {"line_items", "shipping_address", "tags", "notes", "activities", "shipments"}
+    assert set(data) == ORDER_FIELDS | {
+        "line_items",
+        "shipping_address",
+        "tags",
+        "notes",
+        "activities",
+        "shipments",
+    }
     assert data["line_items"] == [{"title": "Widget", "quantity": 2, "price": 22.5}]
     assert data["shipping_address"]["city"] == "Anytown"
     assert data["tags"] == ["vip"]

@@ -28,7 +28,8 @@ EVENTS = int(os.environ.get("ORDERLY_RELIABILITY_EVENTS", "1000"))
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"), reason="needs PostgreSQL and Redis"
+        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
+        reason="needs PostgreSQL and Redis",
     ),
 ]
 
@@ -43,9 +44,28 @@ def _start_worker():
         "ORDERLY_WEBHOOK_JITTER": "0",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "orderly", "worker", "--beat", "--pool", "prefork", "-c", "2",
-         "--loglevel", "WARNING", "--schedule", str(ROOT / "var" / "reliability-beat")],
-        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "orderly",
+            "worker",
+            "--beat",
+            "--pool",
+            "prefork",
+            "-c",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--schedule",
+            str(ROOT / "var" / "reliability-beat"),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -63,14 +83,20 @@ def test_every_event_arrives_though_the_worker_is_killed(tenant, httpserver):
         return Response("ok")
 
     httpserver.expect_request("/hook").respond_with_handler(receive)
-    services.webhook_create(organization=tenant.organization, end_user=None, url=httpserver.url_for("/hook"),
-                            events=["order.created"])
+    services.webhook_create(
+        organization=tenant.organization,
+        end_user=None,
+        url=httpserver.url_for("/hook"),
+        events=["order.created"],
+    )
     # Recorded with no worker running: the outbox rows are the only record of what must be sent.
     from orderly.celery import app
 
     app.conf.task_always_eager = False
-    sent = [str(event_record(organization=tenant.organization, event_type="order.created", data={"n": n}).id)
-            for n in range(EVENTS)]
+    sent = [
+        str(event_record(organization=tenant.organization, event_type="order.created", data={"n": n}).id)
+        for n in range(EVENTS)
+    ]
     assert WebhookDelivery.objects.count() == EVENTS
 
     # when a worker starts, is SIGKILLed mid-run, and another starts

@@ -449,7 +449,9 @@ def test_is_active_true_resets_the_failure_counter_of_an_active_endpoint(client,
     webhook_id = _create(client, owner, "http://127.0.0.1:9/hook").json()["data"]["id"]
     Webhook.objects.filter(pk=webhook_id).update(consecutive_failures=2, failing_since=timezone.now())
     # when the client sends isActive: true (seed: "Re-enabling a webhook resets the failure counter")
-    response = client.patch(f"{HOOKS}/{webhook_id}", {"isActive": True}, format="json", **bearer(owner["token"]))
+    response = client.patch(
+        f"{HOOKS}/{webhook_id}", {"isActive": True}, format="json", **bearer(owner["token"])
+    )
     # then the counter is back at zero
     assert response.status_code == 200
     assert response.json()["data"]["consecutive_failures"] == 0
