@@ -295,6 +295,9 @@ globals().update(
     )
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ORDERLY_EMAIL_FROM", "Orderly <no-reply@orderly.local>")
+# Lists count their rows exactly up to this many; past it `total` is the planner's estimate
+# (orderly/api/pagination.py), so a count never reads more than this many index entries.
+ORDERLY_PAGINATION_EXACT_COUNT = int(os.environ.get("ORDERLY_PAGINATION_EXACT_COUNT", "10000"))
 
 LOGGING = {
     "version": 1,
