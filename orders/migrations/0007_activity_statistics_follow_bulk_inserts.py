@@ -27,6 +27,6 @@ def reset_storage(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0005_order_search_trigram")]
+    dependencies = [("orders", "0006_order_search_trigram")]
 
     operations = [migrations.RunPython(set_storage, reset_storage, elidable=False)]
