@@ -1,26 +1,31 @@
-"""Sending one delivery attempt: sign, POST through an SSRF-safe session, log, schedule the next."""
+"""Sending delivery attempts: claim, sign, POST through the SSRF-pinned transport, log, schedule the next."""
 
 import json
 import logging
+import os
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
-import requests
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from requests_hardened import Config, Manager
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 import orderly
 from orderly.api.fields import iso_ms
 from orderly.crypto import decrypt_text
-from webhooks import signing, ssrf
+from webhooks import signing, ssrf, transport
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -52,23 +57,6 @@ def webhook_signing_secrets(webhook: Webhook, now) -> list[str]:
     return secrets
 
 
-@lru_cache(maxsize=2)
-def _session(allow_private: bool) -> requests.Session:
-    """One session per process and mode, so keep-alive connections are reused across deliveries.
-
-    Production: requests-hardened resolves once, refuses private ranges and connects to that very IP
-    (no DNS rebinding window). Development (ALLOW_PRIVATE): `ssrf.url_check` still refuses link-local.
-    """
-    config = Config(
-        ip_filter_enable=not allow_private,
-        ip_filter_allow_loopback_ips=False,
-        never_redirect=True,
-        default_timeout=tuple(settings.ORDERLY_WEBHOOK_TIMEOUT),
-        user_agent_override=USER_AGENT,
-    )
-    return Manager(config).get_session()
-
-
 @dataclass
 class SendResult:
     status: int | None
@@ -79,32 +67,33 @@ class SendResult:
 
 
 def http_send(*, url: str, body: str, headers: dict) -> SendResult:
-    """POST once; never raises. Any 2xx is success; anything else, a timeout or a refusal is a failure."""
+    """POST once; never raises. Any 2xx is success; anything else, a timeout or a refusal is a failure.
+
+    The name is resolved, checked and pinned when a connection is made (`webhooks.transport`);
+    here the URL's form is checked (scheme, credentials, a literal address)."""
     started = time.monotonic()
     retry_after = None
     try:
-        ssrf.url_check(url)
-        response = _session(settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE).post(
+        ssrf.url_check(url, resolve_names=False)
+        answer = transport.post(
             url,
-            data=body.encode(),
+            body=body.encode(),
             headers={**headers, "Content-Type": "application/json"},
-            timeout=settings.ORDERLY_WEBHOOK_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
+            excerpt_bytes=EXCERPT_BYTES,
         )
-        excerpt = response.raw.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", "replace")
-        response.close()
-        status, error = response.status_code, None
-        retry_after = response.headers.get("Retry-After")
+        status, excerpt, error = answer.status, answer.excerpt.decode("utf-8", "replace"), None
+        retry_after = answer.retry_after
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except ssrf.UnsafeUrl as exc:
         status, excerpt, error = None, "", str(exc)
-    except requests.Timeout:
-        status, excerpt, error = None, "", "Timed out"
-    except requests.ConnectionError:
+    except NewConnectionError:
         status, excerpt, error = None, "", "Connection refused or failed"
-    except requests.RequestException as exc:
+    except (ConnectTimeoutError, ReadTimeoutError, TimeoutError):
+        status, excerpt, error = None, "", "Timed out"
+    except (ProtocolError, OSError):
+        status, excerpt, error = None, "", "Connection refused or failed"
+    except HTTPError as exc:
         status, excerpt, error = None, "", f"Request failed: {type(exc).__name__}"
     return SendResult(status, excerpt, error, int((time.monotonic() - started) * 1000), retry_after)
 
@@ -165,6 +154,19 @@ def _pending_or_stale(now):
     )
 
 
+_pool: tuple[tuple[int, int], ThreadPoolExecutor] | None = None
+
+
+def _send_pool() -> ThreadPoolExecutor:
+    """The process's sending threads (ORDERLY_WEBHOOK_SEND_CONCURRENCY), kept between batches;
+    made anew in a forked worker process, which does not inherit threads."""
+    global _pool
+    key = (os.getpid(), settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY)
+    if _pool is None or _pool[0] != key:
+        _pool = (key, ThreadPoolExecutor(max_workers=key[1], thread_name_prefix="webhook-send"))
+    return _pool[1]
+
+
 def delivery_send(delivery_id) -> None:
     """One attempt of one delivery. Safe to call twice: only the caller that claims it sends."""
     deliveries_send([delivery_id])
@@ -191,14 +193,12 @@ def deliveries_send(delivery_ids) -> int:
     now = timezone.now()
     secrets = {d.webhook_id: webhook_signing_secrets(d.webhook, now) for d in sendable}
     requests_ = [(d, delivery_headers(d, secrets[d.webhook_id], now)) for d in sendable]
-    workers = min(len(requests_), settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY)
-    if workers == 1:
+    if len(requests_) == 1:
         results = [http_send(url=d.webhook.url, body=d.body, headers=h) for d, h in requests_]
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(
-                pool.map(lambda r: http_send(url=r[0].webhook.url, body=r[0].body, headers=r[1]), requests_)
-            )
+        results = list(
+            _send_pool().map(lambda r: http_send(url=r[0].webhook.url, body=r[0].body, headers=r[1]), requests_)
+        )
     deliveries_record(list(zip(sendable, results, strict=True)))
     return len(deliveries)
 
