@@ -1,6 +1,7 @@
 """The webhook transport: every connection pinned to an address the SSRF guard checked, kept alive
 between deliveries, no redirect followed, answers read only as far as the excerpt."""
 
+import contextlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,10 +25,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(ConnectionError):  # the client stops reading after its excerpt
             self.wfile.write(body)
-        except ConnectionError:
-            pass  # the client stopped reading after its excerpt, as it should
 
     def log_message(self, *args):
         pass
