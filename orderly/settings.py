@@ -325,8 +325,8 @@ ORDERLY_WEBHOOK_TIMEOUT = (5, 15)
 ORDERLY_WEBHOOK_LEASE_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_LEASE_SECONDS", "60"))
 # Deliveries per worker task, POSTed this many at a time. Two rounds of the timeout above stay
 # within the lease, so a batch of slow endpoints is not re-claimed while still being sent.
-ORDERLY_WEBHOOK_BATCH = int(os.environ.get("ORDERLY_WEBHOOK_BATCH", "20"))
-ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONCURRENCY", "10"))
+ORDERLY_WEBHOOK_BATCH = int(os.environ.get("ORDERLY_WEBHOOK_BATCH", "50"))
+ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONCURRENCY", "25"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600

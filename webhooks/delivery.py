@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from urllib3.exceptions import (
     ConnectTimeoutError,
@@ -128,30 +128,38 @@ def _bookkeeping():
 
 def deliveries_claim(delivery_ids) -> list[WebhookDelivery]:
     """Take the due deliveries among `delivery_ids` for sending. Rows are locked while claimed
-    (SKIP LOCKED), so two workers never both claim one; a claim lasts one lease."""
+    (SKIP LOCKED), so two workers never both claim one; a claim lasts one lease.
+
+    The rows are looked up by primary key alone and whether each is due is decided here: a
+    condition on status in the query lets the planner prefer the (status, next_attempt_at) index,
+    and right after a burst of new deliveries, before statistics catch up, it did — reading every
+    pending row to claim twenty."""
     now = timezone.now()
+    lease = now + timedelta(seconds=settings.ORDERLY_WEBHOOK_LEASE_SECONDS)
     with _bookkeeping():
-        claimed = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=delivery_ids, next_attempt_at__lte=now)
-            .filter(_pending_or_stale(now))
-            .values_list("pk", flat=True)
+        locked = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("webhook")
+            .filter(pk__in=delivery_ids)
         )
+        claimed = [d for d in locked if _claimable(d, now)]
         if not claimed:
             return []
-        WebhookDelivery.objects.filter(pk__in=claimed).update(
-            status=WebhookDelivery.Status.SENDING,
-            locked_until=now + timedelta(seconds=settings.ORDERLY_WEBHOOK_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            status=WebhookDelivery.Status.SENDING, locked_until=lease, attempts=F("attempts") + 1
         )
-    return list(WebhookDelivery.objects.select_related("webhook").filter(pk__in=claimed))
+    for delivery in claimed:
+        delivery.status, delivery.locked_until, delivery.attempts = WebhookDelivery.Status.SENDING, lease, delivery.attempts + 1
+    return claimed
 
 
-def _pending_or_stale(now):
+def _claimable(delivery: WebhookDelivery, now) -> bool:
     """Due and pending, or stuck in `sending` past its lease (the worker that held it died)."""
-    return Q(status=WebhookDelivery.Status.PENDING) | Q(
-        status=WebhookDelivery.Status.SENDING, locked_until__lt=now
-    )
+    if delivery.next_attempt_at is None or delivery.next_attempt_at > now:
+        return False
+    if delivery.status == WebhookDelivery.Status.PENDING:
+        return True
+    return delivery.status == WebhookDelivery.Status.SENDING and delivery.locked_until is not None and delivery.locked_until < now
 
 
 _pool: tuple[tuple[int, int], ThreadPoolExecutor] | None = None
@@ -236,14 +244,6 @@ def deliveries_record(outcomes: list[tuple[WebhookDelivery, SendResult]]) -> Non
                 for d, r in outcomes
             ]
         )
-        # Endpoints are locked in one order by every worker, so concurrent batches cannot deadlock;
-        # NO KEY UPDATE, so new deliveries' foreign-key checks (KEY SHARE) are not blocked by it.
-        webhooks = {
-            w.pk: w
-            for w in Webhook.objects.select_for_update(no_key=True)
-            .filter(pk__in={d.webhook_id for d, _ in outcomes})
-            .order_by("pk")
-        }
         succeeded: dict[int, list] = {}
         for delivery, result in outcomes:
             if result.error is None:
@@ -258,6 +258,21 @@ def deliveries_record(outcomes: list[tuple[WebhookDelivery, SendResult]]) -> Non
                 locked_until=None,
             )
         healthy = {d.webhook_id for d, r in outcomes if r.error is None}
+        if all(r.error is None for _, r in outcomes):
+            # No failure streak to count: reset the endpoints in one statement. Endpoints are
+            # locked in one order by every worker, so concurrent batches cannot deadlock; NO KEY
+            # UPDATE, so new deliveries' foreign-key checks (KEY SHARE) are not blocked by it.
+            in_order = Webhook.objects.filter(pk__in=healthy).order_by("pk").select_for_update(no_key=True)
+            Webhook.objects.filter(pk__in=in_order.values("pk")).update(
+                consecutive_failures=0, failing_since=None, last_success_at=now
+            )
+            return
+        webhooks = {
+            w.pk: w
+            for w in Webhook.objects.select_for_update(no_key=True)
+            .filter(pk__in={d.webhook_id for d, _ in outcomes})
+            .order_by("pk")
+        }
         if healthy:
             Webhook.objects.filter(pk__in=healthy).update(
                 consecutive_failures=0, failing_since=None, last_success_at=now

@@ -24,9 +24,10 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionErro
 
 from webhooks import ssrf
 
-# Distinct endpoints a process keeps connections to, and idle connections kept per endpoint.
-POOLS = 512
-CONNECTIONS_PER_ENDPOINT = 4
+# Distinct hosts a process keeps connections to (least recently used dropped first). Each keeps
+# as many as the process sends at once (ORDERLY_WEBHOOK_SEND_CONCURRENCY): many endpoints often
+# share one host (a platform receiving for many merchants).
+POOLS = 256
 
 
 def _pinned_socket(connection) -> socket.socket:
@@ -84,7 +85,7 @@ def pool_manager() -> urllib3.PoolManager:
         connect, read = settings.ORDERLY_WEBHOOK_TIMEOUT
         manager = urllib3.PoolManager(
             num_pools=POOLS,
-            maxsize=CONNECTIONS_PER_ENDPOINT,
+            maxsize=settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY,
             block=False,
             retries=False,
             timeout=urllib3.Timeout(connect=connect, read=read, total=read),
