@@ -89,7 +89,6 @@ class EventListView(StaffMixin, TemplateView):
                     created_at__lt=dt.datetime.combine(data["date_to"], dt.time.min, dt.UTC)
                     + dt.timedelta(days=1)
                 )
-        )
         return {
             **super().get_context_data(**kwargs),
             "form": form,
