@@ -15,16 +15,10 @@ from django.utils import timezone
 from orderly.accounts.models import ApiKey, EmbedSession
 from orderly.api.pagination import count_bounded
 from orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
-from orders.api.serializers import ORDER_LIST_FIELDS
+from orders.api.serializers import ORDER_LIST_COLUMNS as ORDER_FIELDS
 from orders.models import Order, Shipment
 
-# The product's own column lists, so the floor reads exactly what the product reads. The order's
-# `customer` is an object built from two columns.
-ORDER_FIELDS = [
-    column
-    for field in ORDER_LIST_FIELDS
-    for column in (("customer_name", "customer_email") if field == "customer" else (field,))
-]
+# The product's own column lists, so the floor reads exactly what the product reads.
 CHECKPOINT_FIELDS = [*PRODUCT_CHECKPOINT_FIELDS, "created_at"]
 
 
