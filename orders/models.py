@@ -86,7 +86,7 @@ class Order(TimestampedModel):
         # Each list's filter and its whole ordering, with the id last, so a page, its count and a
         # deep page's id scan are read from the index alone; the data room's lists also carry the
         # organization (scoping) in the index. The search's trigram indexes are PostgreSQL-only and
-        # live in migration 0006 (`ORDER_SEARCH_INDEXES`).
+        # live in migration 0007 (`ORDER_SEARCH_INDEXES`).
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="order_org_created_id"),
             models.Index(

@@ -1,7 +1,5 @@
-"""A fan-out inserts thousands of deliveries at once, and workers then claim and update each: the
-same analyze thresholds as the events table (events migration 0004), so the planner's row counts
-for the dispatch query follow a burst within a minute instead of after a tenth of the table
-changed. PostgreSQL only."""
+"""Order activities are bulk-inserted beside their events (the expiry sweep): the same statistics
+thresholds as the events table (events migration 0004), for the same reason. PostgreSQL only."""
 
 from django.db import migrations
 
@@ -16,7 +14,7 @@ STORAGE = {
 def set_storage(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    table = apps.get_model("webhooks", "WebhookDelivery")._meta.db_table
+    table = apps.get_model("orders", "OrderActivity")._meta.db_table
     options = ", ".join(f"{name} = {value}" for name, value in STORAGE.items())
     schema_editor.execute(f'ALTER TABLE "{table}" SET ({options})')
 
@@ -24,11 +22,11 @@ def set_storage(apps, schema_editor):
 def reset_storage(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    table = apps.get_model("webhooks", "WebhookDelivery")._meta.db_table
+    table = apps.get_model("orders", "OrderActivity")._meta.db_table
     schema_editor.execute(f'ALTER TABLE "{table}" RESET ({", ".join(STORAGE)})')
 
 
 class Migration(migrations.Migration):
-    dependencies = [("webhooks", "0003_end_user_moved_to_accounts")]
+    dependencies = [("orders", "0007_order_search_trigram")]
 
     operations = [migrations.RunPython(set_storage, reset_storage, elidable=False)]

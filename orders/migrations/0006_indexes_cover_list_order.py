@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_identity_moved_from_embed'),
         ('bridges', '0001_initial'),
-        ('orders', '0004_one_status_change_activity'),
+        ('orders', '0005_verbose_names'),
     ]
 
     operations = [

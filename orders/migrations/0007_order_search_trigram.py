@@ -37,7 +37,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("orders", "0005_indexes_cover_list_order")]
+    dependencies = [("orders", "0006_indexes_cover_list_order")]
 
     operations = [
         TrigramExtension(),
