@@ -70,6 +70,11 @@ class ActionRequestQueueFilter(django_filters.FilterSet):
             pk__in=self.queryset.order_by().values("end_user_id")
         ).order_by("name", "external_id")
 
+    @staticmethod
+    def without_params(queryset):
+        """The filter's answer to an empty query string (the default status), without building it."""
+        return queryset.filter(status=ActionStatus.PENDING)
+
     def filter_status(self, queryset, name, value):
         return queryset if value == QUEUE_ALL else queryset.filter(status=value)
 

@@ -49,6 +49,12 @@ class ActionRequest(TimestampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The review queue (pending, oldest first) and its count: small, as only pending rows are in it.
+            models.Index(
+                fields=["organization", "created_at", "id"],
+                condition=models.Q(status="pending"),
+                name="actreq_org_pending_created",
+            ),
             models.Index(fields=["organization", "status", "created_at"], name="actreq_org_status_created"),
             models.Index(fields=["organization", "created_at"], name="actreq_org_created"),
             models.Index(fields=["end_user", "-created_at"], name="actreq_user_created"),

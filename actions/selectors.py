@@ -3,11 +3,15 @@
 import datetime as dt
 import statistics
 
-from django.db.models import Count
 from django.utils import timezone
 
+from actions.filters import QUEUE_ALL
 from actions.models import ActionRequest, ActionStatus
+from orderly.accounts.models import EndUser
+from orderly.api.pagination import count_bounded
 from orderly.dashboard.overview import daily_series
+
+QUEUE_MENU_REQUESTS = 500
 
 
 def action_request_list(*, end_user, status: str | None = None):
@@ -48,15 +52,23 @@ def action_request_queue(*, organization):
 
 
 def action_request_status_counts(*, organization) -> dict[str, int]:
-    rows = (
-        ActionRequest.objects.for_organization(organization)
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {s.value: 0 for s in ActionStatus}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
+    """Requests per status, each count bounded (`count_bounded`): resolved requests pile up for
+    ever, and a GROUP BY over all of them would grow with them."""
+    requests = ActionRequest.objects.for_organization(organization)
+    return {s.value: count_bounded(requests.filter(status=s.value))[0] for s in ActionStatus}
+
+
+def action_request_queue_menu(*, organization, status: str, selected=None):
+    """The end users the queue page's menu lists: those among the oldest QUEUE_MENU_REQUESTS
+    requests of `status` (and the one selected), by name. A bounded read: every end user who ever
+    filed a request would be a menu, and a query, growing with the whole history."""
+    requests = ActionRequest.objects.for_organization(organization)
+    if status != QUEUE_ALL:
+        requests = requests.filter(status=status)
+    head = set(requests.order_by("created_at", "id").values_list("end_user_id", flat=True)[:QUEUE_MENU_REQUESTS])
+    if selected is not None:
+        head.add(selected.pk)
+    return EndUser.objects.for_organization(organization).filter(pk__in=head).order_by("name", "external_id")
 
 
 def action_request_get(*, organization, request_id):

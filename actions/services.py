@@ -6,22 +6,25 @@ loser gets `invalid_state` (409).
 """
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from actions.models import ActionRequest, ActionStatus, ActionType
-from orderly.accounts.services import staff_public_id
+from orderly.accounts.services import staff_public_id, staff_public_id_sql
 from orderly.api.fields import iso_ms
 from orderly.bulk import bulk_insert
 from orderly.errors import DomainError, ErrorCode, invalid_state, not_found
-from orderly.events.services import events_record
+from orderly.events.payloads import Key, Payload, iso, text, value
+from orderly.events.services import events_record, events_recorded
 from orders.models import Order, OrderActivity
 from orders.services import order_activity_build, order_event_build
 
 RESOLUTION_STATUSES = (ActionStatus.APPROVED, ActionStatus.DENIED)
 EXPIRY_BATCH_SIZE = 2000
+EXPIRED_TOPIC = "action_request.expired"
 
 # The seed's cancellation-request statuses (order.cancellationrequest.*).
 CANCELLATION_STATUS = {
@@ -38,24 +41,28 @@ _VERB = {
 }
 
 
+# The `data` of every `action_request.*` event (operations reads these keys on `.resolved`), defined
+# once for both readings: from an instance here, from a row in the expiry sweep's SQL.
+ACTION_REQUEST_EVENT_DATA = Payload(
+    id=text("id"),
+    order_id=text("order_id"),
+    end_user_id=text("end_user_id"),
+    action_type=value("action_type"),
+    status=value("status"),
+    title=value("title"),
+    description=value("description"),
+    requested_changes=value("requested_changes"),
+    resolution_note=value("resolution_note"),
+    resolved_by=Key(lambda r: staff_public_id(user_id=r.resolved_by_id), staff_public_id_sql("{t}.resolved_by_id")),
+    resolved_at=iso("resolved_at"),
+    expires_at=iso("expires_at"),
+    created_at=iso("created_at"),
+    updated_at=iso("updated_at"),
+)
+
+
 def action_request_event_data(action_request: ActionRequest) -> dict:
-    """The `data` of every `action_request.*` event (operations reads these keys on `.resolved`)."""
-    return {
-        "id": str(action_request.pk),
-        "order_id": str(action_request.order_id),
-        "end_user_id": str(action_request.end_user_id) if action_request.end_user_id else None,
-        "action_type": action_request.action_type,
-        "status": action_request.status,
-        "title": action_request.title,
-        "description": action_request.description,
-        "requested_changes": action_request.requested_changes,
-        "resolution_note": action_request.resolution_note,
-        "resolved_by": staff_public_id(user_id=action_request.resolved_by_id),
-        "resolved_at": iso_ms(action_request.resolved_at),
-        "expires_at": iso_ms(action_request.expires_at),
-        "created_at": iso_ms(action_request.created_at),
-        "updated_at": iso_ms(action_request.updated_at),
-    }
+    return ACTION_REQUEST_EVENT_DATA.python(action_request)
 
 
 def action_request_cancellation_payload(action_request: ActionRequest) -> dict:
@@ -234,34 +241,137 @@ def action_requests_expire(*, now=None, batch_size: int = EXPIRY_BATCH_SIZE) -> 
     Each batch locks its rows with SKIP LOCKED (PostgreSQL; SQLite serializes writers), so two
     runs at once split the work and a row being resolved right now is left to its resolver.
     The UPDATE keeps the `status = pending` guard, so a row changes, and gets its events, once.
+    On PostgreSQL a batch is one statement (`_expire_batch_sql`); elsewhere the same batch in Python.
     """
     now = now or timezone.now()
+    expire_batch = _expire_batch_sql if connection.vendor == "postgresql" else _expire_batch
     total = 0
     while True:
         with transaction.atomic():
-            ids = list(
-                ActionRequest.objects.select_for_update(skip_locked=True)
-                .filter(status=ActionStatus.PENDING, expires_at__lte=now)
-                .order_by("expires_at")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                return total
-            ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.PENDING).update(
-                status=ActionStatus.EXPIRED, updated_at=now
-            )
-            expired = list(
-                ActionRequest.objects.filter(
-                    pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now
-                ).select_related("order")
-            )
-            events_record([event for r in expired for event in _events(r, topic="action_request.expired")])
-            bulk_insert(
-                [_activity(r, f"{_type_label(r)} request expired", OrderActivity.ActorType.SYSTEM) for r in expired]
-            )
-            total += len(expired)
-        if len(ids) < batch_size:
+            claimed = expire_batch(now=now, batch_size=batch_size)
+        total += claimed
+        if claimed < batch_size:
             return total
+
+
+def _expire_batch(*, now, batch_size: int) -> int:
+    ids = list(
+        ActionRequest.objects.select_for_update(skip_locked=True)
+        .filter(status=ActionStatus.PENDING, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.PENDING).update(
+        status=ActionStatus.EXPIRED, updated_at=now
+    )
+    expired = list(
+        ActionRequest.objects.filter(pk__in=ids, status=ActionStatus.EXPIRED, updated_at=now).select_related("order")
+    )
+    events_record([event for r in expired for event in _events(r, topic=EXPIRED_TOPIC)])
+    bulk_insert([_activity(r, _expired_title(_type_label(r)), OrderActivity.ActorType.SYSTEM) for r in expired])
+    return len(ids)
+
+
+def _expired_title(label: str) -> str:
+    return f"{label} request expired"
+
+
+def _expire_batch_sql(*, now, batch_size: int) -> int:
+    """One batch in one statement: the UPDATE, and from its RETURNING rows the events and the order
+    activities `_expire_batch` writes, the event's `data` from ACTION_REQUEST_EVENT_DATA's SQL
+    reading. No row passes through Python: 10,000 expiries cost about what the UPDATE alone
+    costs, where building, serializing and copying 20,000 instances cost ten times that.
+    The events' consumers then get them as from `events_record` (`events_recorded`).
+    An expiry has one event (no cancellation-request topic), as `_events` says."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _expire_sql(),
+            {
+                "now": now,
+                "batch": batch_size,
+                "topic": EXPIRED_TOPIC,
+                "pending": ActionStatus.PENDING,
+                "expired": ActionStatus.EXPIRED,
+            },
+        )
+        rows = cursor.fetchall()
+    events_recorded(rows, event_type=EXPIRED_TOPIC)
+    return len(rows)
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _columns(model, expressions: dict[str, str]) -> tuple[str, str]:
+    """The INSERT's column list and SELECT list; every column of `model` must have its expression,
+    so a field added to the model later fails here loudly instead of inserting a wrong row."""
+    columns = [field.column for field in model._meta.concrete_fields]
+    if set(columns) != set(expressions):
+        raise RuntimeError(f"{model.__name__}: expiry SQL columns differ: {set(columns) ^ set(expressions)}")
+    return ", ".join(columns), ", ".join(expressions[c] for c in columns)
+
+
+@lru_cache(maxsize=1)
+def _expire_sql() -> str:
+    from orderly.events.models import Event
+
+    event_columns, event_values = _columns(
+        Event,
+        {
+            "id": "gen_random_uuid()",
+            "organization_id": "e.order_organization_id",
+            "event_type": "%(topic)s",
+            "end_user_id": "e.order_end_user_id",
+            "session_id": "NULL",
+            "resource_type": "'action_request'",
+            "resource_id": "e.id::text",
+            "metadata": "'{}'::jsonb",
+            "data": ACTION_REQUEST_EVENT_DATA.sql("e"),
+            "ip_address": "NULL",
+            "created_at": "%(now)s",
+        },
+    )
+    labels = " ".join(f"WHEN {_sql_literal(t.value)} THEN {_sql_literal(_expired_title(t.label))}" for t in ActionType)
+    activity_columns, activity_values = _columns(
+        OrderActivity,
+        {
+            "id": "gen_random_uuid()",
+            "created_at": "%(now)s",
+            "updated_at": "%(now)s",
+            "organization_id": "e.order_organization_id",
+            "order_id": "e.order_id",
+            "activity_type": "'action_request'",
+            "title": f"(CASE e.action_type {labels} END)",
+            "description": "COALESCE(NULLIF(e.resolution_note, ''), NULLIF(e.description, ''), '')",
+            "actor_type": _sql_literal(OrderActivity.ActorType.SYSTEM),
+            "actor_id": "''",
+            "metadata": "jsonb_build_object('action_request_id', e.id::text, 'status', e.status)",
+        },
+    )
+    requests, orders = ActionRequest._meta.db_table, Order._meta.db_table
+    return f"""
+        WITH expired AS (
+            UPDATE {requests} AS r SET status = %(expired)s, updated_at = %(now)s
+            FROM {orders} AS o
+            WHERE o.id = r.order_id AND r.status = %(pending)s AND r.id IN (
+                SELECT id FROM {requests}
+                WHERE status = %(pending)s AND expires_at <= %(now)s
+                ORDER BY expires_at
+                LIMIT %(batch)s
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING r.*, o.organization_id AS order_organization_id, o.end_user_id AS order_end_user_id
+        ), new_events AS (
+            INSERT INTO {Event._meta.db_table} ({event_columns}) SELECT {event_values} FROM expired e
+            RETURNING id, organization_id, end_user_id
+        ), new_activities AS (
+            INSERT INTO {OrderActivity._meta.db_table} ({activity_columns}) SELECT {activity_values} FROM expired e
+        )
+        SELECT id, organization_id, end_user_id FROM new_events
+    """  # noqa: S608 - table names and literals are the models' own
 
 
 def action_request_operation_link(*, request_id, operation_id) -> None:

@@ -78,12 +78,18 @@ class QueueView(StaffMixin, TemplateView):
         queue = selectors.action_request_queue(organization=self.organization)
         # The API's filter; on a page a bad value drops only its own filter instead of failing.
         filterset = ActionRequestQueueFilter(self.request.GET, queryset=queue).without_invalid()
+        status = filterset.form.cleaned_data["status"]
+        # The menu lists the end users at the head of this queue (the filter accepts any who filed
+        # a request): listing every one would be a query, and a menu, as long as the history.
+        filterset.form.fields["end_user"].queryset = selectors.action_request_queue_menu(
+            organization=self.organization, status=status, selected=filterset.form.cleaned_data.get("end_user")
+        )
         counts = selectors.action_request_status_counts(organization=self.organization)
         return {
             **super().get_context_data(**kwargs),
             "form": filterset.form,
             "page": paginate_page(self.request, filterset.qs),
-            "status": filterset.form.cleaned_data["status"],
+            "status": status,
             "counts": [
                 {
                     "status": s.value,

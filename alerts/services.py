@@ -104,6 +104,13 @@ def _describe(event) -> tuple[str, str]:
     return topic.replace(".", " ").replace("_", " ").capitalize(), f"Event {topic} occurred."
 
 
+def alerts_wanted(*, event_type: str, organization_ids, end_user_ids) -> bool:
+    """Has any of these end users an active rule for `event_type`? (Rules are per end user.)"""
+    return bool(end_user_ids) and AlertRule.objects.filter(
+        end_user_id__in=end_user_ids, event_type=event_type, is_active=True
+    ).exists()
+
+
 def alert_rules_evaluate(events) -> None:
     """Event consumer (inside the events' transaction): fire each end user's matching rules.
 

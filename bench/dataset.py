@@ -1,5 +1,5 @@
 """The benchmark data set, generated once per database (idempotent): 1,000 end users, 100,000
-orders, 100,000 shipments with 300,000 checkpoints, 10,000 pending action requests."""
+orders, 100,000 shipments with 300,000 checkpoints, 10,000 pending action requests, 100,000 events."""
 
 import datetime as dt
 import random
@@ -24,6 +24,7 @@ def dataset_ensure(
 ):
     org = Organization.objects.filter(slug=SLUG).first()
     if org is not None and Order.objects.filter(organization=org).count() >= orders:
+        _events_ensure(org, orders, log)
         _analyze()
         return org
     from django.contrib.auth import get_user_model
@@ -103,8 +104,39 @@ def dataset_ensure(
         )
         log(f"  {start + len(created)} orders with shipments and checkpoints")
     _pending_requests(org, pending_requests, now)
+    _events_ensure(org, orders, log)
     _analyze()
     return org
+
+
+def _events_ensure(org, count, log) -> None:
+    """As many events in the log as orders (one `order.created` per order, with its end user):
+    the event log's data. Added to a data set made before the log was measured."""
+    from orderly.bulk import bulk_insert
+    from orderly.events.models import Event
+    from orderly.events.services import event_build
+
+    have = Event.objects.filter(organization=org).count()
+    if have >= count:
+        return
+    rows = Order.objects.filter(organization=org).order_by("created_at").values_list("id", "end_user_id", "order_number")
+    batch = []
+    for order_id, end_user_id, number in rows[have:count].iterator(chunk_size=BATCH):
+        batch.append(
+            event_build(
+                organization_id=org.id,
+                event_type="order.created",
+                end_user_id=end_user_id,
+                resource_type="order",
+                resource_id=order_id,
+                data={"id": str(order_id), "order_number": number, "status": "pending"},
+            )
+        )
+        if len(batch) == BATCH:
+            bulk_insert(batch)
+            batch = []
+    bulk_insert(batch)
+    log(f"  {count - have} events")
 
 
 def _analyze():

@@ -202,3 +202,77 @@ def fanout(*, events: int = 10_000, endpoints: int = 100, concurrency: int = 2, 
             except subprocess.TimeoutExpired:
                 workers.kill()
         receiver.kill()
+
+
+def _arrivals() -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{RECEIVER_PORT}/arrivals", timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def steady_latency(*, rate: int = 200, seconds: int = 10, endpoints: int = 100, concurrency: int = 2, log=print) -> dict:
+    """Delivery latency at a steady rate: one event every 1/rate s, each recorded in its own
+    transaction (as a request or an ingest records it), to the same endpoints and workers as the
+    fan-out. Latency = the receiver's arrival time − the commit of the event's transaction."""
+    from django.conf import settings
+
+    from orderly.celery import app
+    from orderly.events.services import event_record
+
+    settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE = True
+    receiver = _start_receiver()
+    workers = None
+    try:
+        org, users = _endpoints(endpoints)
+        _reset(org)
+        app.control.purge()
+        workers = _start_workers(concurrency)
+        _record(org, users, endpoints)
+        _wait_delivered(org, endpoints, timeout=60)
+        _reset(org)
+        log(f"steady delivery latency: {rate} events/s for {seconds} s, {concurrency} worker processes")
+        committed: dict[str, float] = {}
+        total = rate * seconds
+        started = time.perf_counter()
+        behind = 0
+        for n in range(total):
+            due = started + n / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            elif pause < -0.05:
+                behind += 1
+            event = event_record(
+                organization=org,
+                event_type=TOPIC,
+                end_user=users[n % len(users)],
+                resource_type="order",
+                resource_id=str(uuid.uuid4()),
+                data={"order_number": f"STEADY-{n:06d}", "status": "pending", "total": "42.00"},
+            )
+            committed[str(event.id)] = time.time()
+        produced_s = time.perf_counter() - started
+        _wait_delivered(org, total, timeout=120)
+        arrivals = _arrivals()
+        latencies = sorted((arrivals[i] - t) * 1000 for i, t in committed.items() if i in arrivals)
+
+        def percentile(p):
+            return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
+
+        return {
+            "rate_per_s": rate,
+            "events": total,
+            "achieved_rate_per_s": total / produced_s,
+            "late_ticks": behind,
+            "arrived": len(latencies),
+            "p50_ms": percentile(50),
+            "p99_ms": percentile(99),
+            "max_ms": latencies[-1],
+        }
+    finally:
+        if workers is not None:
+            workers.terminate()
+            try:
+                workers.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                workers.kill()
+        receiver.kill()

@@ -1,8 +1,9 @@
 """Floors: plain Django views, no DRF, doing the same indexed queries as the product endpoints.
 
 Each authenticates the same way (digest lookup), runs the same count and page queries and
-returns the same JSON shape with JsonResponse. The product's throughput is reported as a ratio
-of these.
+returns the same JSON shape with JsonResponse; lists count with the product's bounded count
+(`count_bounded`) and read one row past the page, as `paginate()` does. The product's throughput is
+reported as a ratio of these.
 """
 
 import hashlib
@@ -12,17 +13,12 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from orderly.accounts.models import ApiKey, EmbedSession
+from orderly.api.pagination import count_bounded
 from orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
-from orders.api.serializers import ORDER_LIST_FIELDS
+from orders.api.serializers import ORDER_LIST_COLUMNS as ORDER_FIELDS
 from orders.models import Order, Shipment
 
-# The product's own column lists, so the floor reads exactly what the product reads. The order's
-# `customer` is an object built from two columns.
-ORDER_FIELDS = [
-    column
-    for field in ORDER_LIST_FIELDS
-    for column in (("customer_name", "customer_email") if field == "customer" else (field,))
-]
+# The product's own column lists, so the floor reads exactly what the product reads.
 CHECKPOINT_FIELDS = [*PRODUCT_CHECKPOINT_FIELDS, "created_at"]
 
 
@@ -43,11 +39,12 @@ def orders(request):
     limit = min(int(request.GET.get("limit", 20)), 50)
     page = int(request.GET.get("page", 1))
     queryset = Order.objects.filter(organization_id=session.organization_id, end_user=session.end_user)
-    total = queryset.count()
-    rows = list(
-        queryset.order_by("-created_at", "-id").values(*ORDER_FIELDS)[(page - 1) * limit : page * limit]
+    total, _exact = count_bounded(queryset)
+    offset = (page - 1) * limit
+    rows = list(queryset.order_by("-created_at", "-id").values(*ORDER_FIELDS)[offset : offset + limit + 1])
+    return JsonResponse(
+        {"data": rows[:limit], "pagination": {"page": page, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
     )
-    return JsonResponse({"data": rows, "pagination": {"page": page, "limit": limit, "total": total}})
 
 
 def shipment(request, pk):
@@ -64,15 +61,17 @@ def shipment(request, pk):
 
 
 def queue(request):
-    from actions.api.views import QUEUE_COLUMNS
     from actions.models import ActionRequest
+    from actions.selectors import QUEUE_COLUMNS
 
     key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
     limit = min(int(request.GET.get("limit", 20)), 50)
     queryset = ActionRequest.objects.filter(organization_id=key.organization_id, status="pending")
-    total = queryset.count()
-    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_COLUMNS)[:limit])
-    return JsonResponse({"data": rows, "pagination": {"page": 1, "limit": limit, "total": total}})
+    total, _exact = count_bounded(queryset)
+    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_COLUMNS)[: limit + 1])
+    return JsonResponse(
+        {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
+    )
 
 
 def tracking_view(request, token):
@@ -102,4 +101,55 @@ def tracking_view(request, token):
                 "branding": page.organization.embed_config.branding,
             }
         }
+    )
+
+
+ORDER_DETAIL_FIELDS = [*ORDER_FIELDS, "line_items", "shipping_address", "tags", "notes"]
+ACTIVITY_FIELDS = ["id", "activity_type", "title", "description", "actor_type", "metadata", "created_at"]
+ORDER_SHIPMENT_FIELDS = ["id", "tracking_number", "carrier", "service", "status", "estimated_delivery", "actual_delivery"]
+
+
+def order_detail(request, pk):
+    from orders.models import OrderActivity
+
+    session = _session(request)
+    row = (
+        Order.objects.filter(organization_id=session.organization_id, end_user=session.end_user, pk=pk)
+        .values(*ORDER_DETAIL_FIELDS)
+        .get()
+    )
+    row["activities"] = list(
+        OrderActivity.objects.filter(order_id=pk).order_by("-created_at", "-id").values(*ACTIVITY_FIELDS)[:50]
+    )
+    row["shipments"] = list(
+        Shipment.objects.filter(order_id=pk).order_by("-created_at", "-id").values(*ORDER_SHIPMENT_FIELDS)
+    )
+    return JsonResponse({"data": row})
+
+
+EVENT_FIELDS = [
+    "id",
+    "organization_id",
+    "end_user_id",
+    "session_id",
+    "event_type",
+    "resource_type",
+    "resource_id",
+    "metadata",
+    "ip_address",
+    "created_at",
+]
+
+
+def events(request):
+    """The same bounded count (`count_bounded`) and page (one row past it) as the product's paginator."""
+    from orderly.events.models import Event
+
+    key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
+    limit = min(int(request.GET.get("limit", 50)), 100)
+    queryset = Event.objects.filter(organization_id=key.organization_id).order_by("-created_at", "-id")
+    total, _exact = count_bounded(queryset)
+    rows = list(queryset.values(*EVENT_FIELDS)[: limit + 1])
+    return JsonResponse(
+        {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
     )

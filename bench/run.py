@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8899"))
 BASE = f"http://127.0.0.1:{PORT}"
 CONCURRENCY = (1, 8, 32)
-PARTS = ["http", "fanout", "sweep", "sync"]
+PARTS = ["http", "fanout", "latency", "sweep", "sync"]
 
 
 def _wrk(url: str, headers: dict, connections: int, duration: int) -> dict:
@@ -144,6 +144,16 @@ def main():
             f" {fan['receiver_distinct_ids']} ids) | floor {fan['floor_per_s']:.0f}/s | ratio {fan['ratio']:.2f}"
             " (target ≥ 1)"
         )
+    latency = None
+    if "latency" in args.only:
+        from bench.fanout import steady_latency
+
+        latency = steady_latency(rate=200, seconds=max(duration, 5) * 2, concurrency=args.fanout_workers)
+        print(
+            f"\nsteady delivery latency at {latency['rate_per_s']}/s ({latency['events']} events, achieved"
+            f" {latency['achieved_rate_per_s']:.0f}/s, {latency['late_ticks']} late ticks): p50 {latency['p50_ms']:.1f} ms,"
+            f" p99 {latency['p99_ms']:.1f} ms, max {latency['max_ms']:.1f} ms ({latency['arrived']} arrived)"
+        )
     sweep = scenarios.expiry_sweep(org) if "sweep" in args.only else None
     if sweep:
         print(
@@ -168,6 +178,7 @@ def main():
                 "duration_s": duration,
                 "http": results,
                 "webhook_fanout": fan,
+                "delivery_latency": latency,
                 "expiry_sweep": sweep,
                 "bridge_sync": synced,
             },

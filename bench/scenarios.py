@@ -27,6 +27,15 @@ def _session_token(org, end_user) -> str:
     return token
 
 
+def _staff_cookie(user) -> str:
+    """A logged-in staff session, as the dashboard's login leaves one."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
 def targets(org) -> list[dict]:
     user = org.memberships.first().user
     ApiKey.objects.filter(organization=org).delete()
@@ -49,9 +58,27 @@ def targets(org) -> list[dict]:
             "headers": session_headers,
         },
         {
+            "name": "GET embed/orders/{id}",
+            "product": f"/api/v1/embed/orders/{shipment.order_id}",
+            "floor": f"/floor/orders/{shipment.order_id}",
+            "headers": session_headers,
+        },
+        {
             "name": "GET embed/action-requests/queue",
             "product": "/api/v1/embed/action-requests/queue",
             "floor": "/floor/queue",
+            "headers": {"Authorization": f"Bearer {api_key}"},
+        },
+        {
+            "name": "GET /dashboard/requests/ (page)",
+            "product": "/dashboard/requests/",
+            "floor": None,
+            "headers": {"Cookie": f"sessionid={_staff_cookie(user)}"},
+        },
+        {
+            "name": "GET embed/events?limit=50",
+            "product": "/api/v1/embed/events?limit=50",
+            "floor": "/floor/events?limit=50",
             "headers": {"Authorization": f"Bearer {api_key}"},
         },
     ]

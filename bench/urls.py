@@ -8,5 +8,7 @@ urlpatterns = [
     path("floor/shipments/<uuid:pk>", floor.shipment),
     path("floor/queue", floor.queue),
     path("floor/tracking/<str:token>", floor.tracking_view),
+    path("floor/orders/<uuid:pk>", floor.order_detail),
+    path("floor/events", floor.events),
     *product,
 ]

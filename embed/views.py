@@ -21,6 +21,7 @@ from orderly.dashboard.access import AdminRequiredMixin, FramedPreviewMixin, Sta
 from orderly.dashboard.pagination import paginate_page
 from orderly.errors import DomainError
 from orderly.events.models import Event
+from orderly.events.selectors import event_types_for_organization
 from orders.models import Order
 
 
@@ -88,17 +89,11 @@ class EventListView(StaffMixin, TemplateView):
                     created_at__lt=dt.datetime.combine(data["date_to"], dt.time.min, dt.UTC)
                     + dt.timedelta(days=1)
                 )
-        types = (
-            Event.objects.for_organization(self.organization)
-            .order_by()
-            .values_list("event_type", flat=True)
-            .distinct()
-        )
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": paginate_page(self.request, queryset.order_by("-created_at", "-id")),
-            "event_types": sorted(types),
+            "event_types": event_types_for_organization(organization=self.organization),
         }
 
 

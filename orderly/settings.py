@@ -112,6 +112,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # Seconds a process keeps its connection; 0 behind a pooler that already keeps them (docs/deploy.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    # A transaction-mode pooler (PgBouncer) hands each transaction any server connection: a
+    # server-side cursor would not survive between its fetches.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_POOLER_TRANSACTION_MODE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -263,6 +269,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "tracking-purge-subscriptions": {"task": "tracking.tasks.tracking_subscriptions_purge", "schedule": 300.0},
 }
+# Drills and tests run the whole schedule faster (0.1: every interval a tenth as long).
+ORDERLY_BEAT_INTERVAL_SCALE = float(os.environ.get("ORDERLY_BEAT_INTERVAL_SCALE", "1"))
+for _entry in CELERY_BEAT_SCHEDULE.values():
+    _entry["schedule"] *= ORDERLY_BEAT_INTERVAL_SCALE
 
 # Product settings.
 ORDERLY_WEBHOOKS_ALLOW_PRIVATE = env_bool("ORDERLY_WEBHOOKS_ALLOW_PRIVATE")
@@ -321,6 +331,9 @@ globals().update(
     )
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ORDERLY_EMAIL_FROM", "Orderly <no-reply@orderly.local>")
+# Lists count their rows exactly up to this many; past it `total` is the planner's estimate
+# (orderly/api/pagination.py), so a count never reads more than this many index entries.
+ORDERLY_PAGINATION_EXACT_COUNT = int(os.environ.get("ORDERLY_PAGINATION_EXACT_COUNT", "10000"))
 
 LOGGING = {
     "version": 1,
@@ -338,8 +351,8 @@ ORDERLY_WEBHOOK_TIMEOUT = (5, 15)
 ORDERLY_WEBHOOK_LEASE_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_LEASE_SECONDS", "60"))
 # Deliveries per worker task, POSTed this many at a time. Two rounds of the timeout above stay
 # within the lease, so a batch of slow endpoints is not re-claimed while still being sent.
-ORDERLY_WEBHOOK_BATCH = int(os.environ.get("ORDERLY_WEBHOOK_BATCH", "20"))
-ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONCURRENCY", "10"))
+ORDERLY_WEBHOOK_BATCH = int(os.environ.get("ORDERLY_WEBHOOK_BATCH", "50"))
+ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONCURRENCY", "25"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600

@@ -83,11 +83,23 @@ class Order(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "external_id"], name="order_unique_external_id"),
         ]
+        # Each list's filter and its whole ordering, with the id last, so a page, its count and a
+        # deep page's id scan are read from the index alone; the data room's lists also carry the
+        # organization (scoping) in the index. The search's trigram indexes are PostgreSQL-only and
+        # live in migration 0007 (`ORDER_SEARCH_INDEXES`).
         indexes = [
-            models.Index(fields=["organization", "-created_at"], name="order_org_created"),
-            models.Index(fields=["end_user", "-created_at"], name="order_user_created"),
-            models.Index(fields=["end_user", "status", "-created_at"], name="order_user_status_created"),
-            models.Index(fields=["organization", "status", "-created_at"], name="order_org_status_created"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="order_org_created_id"),
+            models.Index(
+                fields=["end_user", "-created_at", "-id"], include=["organization"], name="order_user_created_id"
+            ),
+            models.Index(
+                fields=["end_user", "status", "-created_at", "-id"],
+                include=["organization"],
+                name="order_user_status_id",
+            ),
+            models.Index(
+                fields=["organization", "status", "-created_at", "-id"], name="order_org_status_id"
+            ),
             models.Index(fields=["organization", "order_number"], name="order_org_number"),
         ]
 
@@ -161,9 +173,15 @@ class Shipment(TimestampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["organization", "-created_at"], name="shipment_org_created"),
-            models.Index(fields=["end_user", "-created_at"], name="shipment_user_created"),
-            models.Index(fields=["end_user", "status", "-created_at"], name="shipment_user_status_created"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="shipment_org_created_id"),
+            models.Index(
+                fields=["end_user", "-created_at", "-id"], include=["organization"], name="shipment_user_created_id"
+            ),
+            models.Index(
+                fields=["end_user", "status", "-created_at", "-id"],
+                include=["organization"],
+                name="shipment_user_status_id",
+            ),
             models.Index(fields=["order", "-created_at"], name="shipment_order_created"),
         ]
 

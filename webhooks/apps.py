@@ -8,7 +8,7 @@ class WebhooksConfig(AppConfig):
         from orderly.dashboard.overview import overview_stats_register
         from orderly.events.services import ALL_TOPICS, event_subscribe
         from webhooks.selectors import overview_stats_webhooks
-        from webhooks.services import deliveries_create_for_events
+        from webhooks.services import deliveries_create_for_events, deliveries_wanted
 
-        event_subscribe(ALL_TOPICS, deliveries_create_for_events)
+        event_subscribe(ALL_TOPICS, deliveries_create_for_events, wants=deliveries_wanted)
         overview_stats_register(overview_stats_webhooks, order=50)

@@ -1,26 +1,31 @@
-"""Sending one delivery attempt: sign, POST through an SSRF-safe session, log, schedule the next."""
+"""Sending delivery attempts: claim, sign, POST through the SSRF-pinned transport, log, schedule the next."""
 
 import json
 import logging
+import os
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
-import requests
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
-from requests_hardened import Config, Manager
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 import orderly
 from orderly.api.fields import iso_ms
 from orderly.crypto import decrypt_text
-from webhooks import signing, ssrf
+from webhooks import signing, ssrf, transport
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -52,23 +57,6 @@ def webhook_signing_secrets(webhook: Webhook, now) -> list[str]:
     return secrets
 
 
-@lru_cache(maxsize=2)
-def _session(allow_private: bool) -> requests.Session:
-    """One session per process and mode, so keep-alive connections are reused across deliveries.
-
-    Production: requests-hardened resolves once, refuses private ranges and connects to that very IP
-    (no DNS rebinding window). Development (ALLOW_PRIVATE): `ssrf.url_check` still refuses link-local.
-    """
-    config = Config(
-        ip_filter_enable=not allow_private,
-        ip_filter_allow_loopback_ips=False,
-        never_redirect=True,
-        default_timeout=tuple(settings.ORDERLY_WEBHOOK_TIMEOUT),
-        user_agent_override=USER_AGENT,
-    )
-    return Manager(config).get_session()
-
-
 @dataclass
 class SendResult:
     status: int | None
@@ -79,32 +67,33 @@ class SendResult:
 
 
 def http_send(*, url: str, body: str, headers: dict) -> SendResult:
-    """POST once; never raises. Any 2xx is success; anything else, a timeout or a refusal is a failure."""
+    """POST once; never raises. Any 2xx is success; anything else, a timeout or a refusal is a failure.
+
+    The name is resolved, checked and pinned when a connection is made (`webhooks.transport`);
+    here the URL's form is checked (scheme, credentials, a literal address)."""
     started = time.monotonic()
     retry_after = None
     try:
-        ssrf.url_check(url)
-        response = _session(settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE).post(
+        ssrf.url_check(url, resolve_names=False)
+        answer = transport.post(
             url,
-            data=body.encode(),
+            body=body.encode(),
             headers={**headers, "Content-Type": "application/json"},
-            timeout=settings.ORDERLY_WEBHOOK_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
+            excerpt_bytes=EXCERPT_BYTES,
         )
-        excerpt = response.raw.read(EXCERPT_BYTES, decode_content=True).decode("utf-8", "replace")
-        response.close()
-        status, error = response.status_code, None
-        retry_after = response.headers.get("Retry-After")
+        status, excerpt, error = answer.status, answer.excerpt.decode("utf-8", "replace"), None
+        retry_after = answer.retry_after
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except ssrf.UnsafeUrl as exc:
         status, excerpt, error = None, "", str(exc)
-    except requests.Timeout:
-        status, excerpt, error = None, "", "Timed out"
-    except requests.ConnectionError:
+    except NewConnectionError:
         status, excerpt, error = None, "", "Connection refused or failed"
-    except requests.RequestException as exc:
+    except (ConnectTimeoutError, ReadTimeoutError, TimeoutError):
+        status, excerpt, error = None, "", "Timed out"
+    except (ProtocolError, OSError):
+        status, excerpt, error = None, "", "Connection refused or failed"
+    except HTTPError as exc:
         status, excerpt, error = None, "", f"Request failed: {type(exc).__name__}"
     return SendResult(status, excerpt, error, int((time.monotonic() - started) * 1000), retry_after)
 
@@ -139,30 +128,51 @@ def _bookkeeping():
 
 def deliveries_claim(delivery_ids) -> list[WebhookDelivery]:
     """Take the due deliveries among `delivery_ids` for sending. Rows are locked while claimed
-    (SKIP LOCKED), so two workers never both claim one; a claim lasts one lease."""
+    (SKIP LOCKED), so two workers never both claim one; a claim lasts one lease.
+
+    The rows are looked up by primary key alone and whether each is due is decided here: a
+    condition on status in the query lets the planner prefer the (status, next_attempt_at) index,
+    and right after a burst of new deliveries, before statistics catch up, it did — reading every
+    pending row to claim twenty."""
     now = timezone.now()
+    lease = now + timedelta(seconds=settings.ORDERLY_WEBHOOK_LEASE_SECONDS)
     with _bookkeeping():
-        claimed = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=delivery_ids, next_attempt_at__lte=now)
-            .filter(_pending_or_stale(now))
-            .values_list("pk", flat=True)
+        locked = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("webhook")
+            .filter(pk__in=delivery_ids)
         )
+        claimed = [d for d in locked if _claimable(d, now)]
         if not claimed:
             return []
-        WebhookDelivery.objects.filter(pk__in=claimed).update(
-            status=WebhookDelivery.Status.SENDING,
-            locked_until=now + timedelta(seconds=settings.ORDERLY_WEBHOOK_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            status=WebhookDelivery.Status.SENDING, locked_until=lease, attempts=F("attempts") + 1
         )
-    return list(WebhookDelivery.objects.select_related("webhook").filter(pk__in=claimed))
+    for delivery in claimed:
+        delivery.status, delivery.locked_until, delivery.attempts = WebhookDelivery.Status.SENDING, lease, delivery.attempts + 1
+    return claimed
 
 
-def _pending_or_stale(now):
+def _claimable(delivery: WebhookDelivery, now) -> bool:
     """Due and pending, or stuck in `sending` past its lease (the worker that held it died)."""
-    return Q(status=WebhookDelivery.Status.PENDING) | Q(
-        status=WebhookDelivery.Status.SENDING, locked_until__lt=now
-    )
+    if delivery.next_attempt_at is None or delivery.next_attempt_at > now:
+        return False
+    if delivery.status == WebhookDelivery.Status.PENDING:
+        return True
+    return delivery.status == WebhookDelivery.Status.SENDING and delivery.locked_until is not None and delivery.locked_until < now
+
+
+_pool: tuple[tuple[int, int], ThreadPoolExecutor] | None = None
+
+
+def _send_pool() -> ThreadPoolExecutor:
+    """The process's sending threads (ORDERLY_WEBHOOK_SEND_CONCURRENCY), kept between batches;
+    made anew in a forked worker process, which does not inherit threads."""
+    global _pool
+    key = (os.getpid(), settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY)
+    if _pool is None or _pool[0] != key:
+        _pool = (key, ThreadPoolExecutor(max_workers=key[1], thread_name_prefix="webhook-send"))
+    return _pool[1]
 
 
 def delivery_send(delivery_id) -> None:
@@ -191,14 +201,12 @@ def deliveries_send(delivery_ids) -> int:
     now = timezone.now()
     secrets = {d.webhook_id: webhook_signing_secrets(d.webhook, now) for d in sendable}
     requests_ = [(d, delivery_headers(d, secrets[d.webhook_id], now)) for d in sendable]
-    workers = min(len(requests_), settings.ORDERLY_WEBHOOK_SEND_CONCURRENCY)
-    if workers == 1:
+    if len(requests_) == 1:
         results = [http_send(url=d.webhook.url, body=d.body, headers=h) for d, h in requests_]
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(
-                pool.map(lambda r: http_send(url=r[0].webhook.url, body=r[0].body, headers=r[1]), requests_)
-            )
+        results = list(
+            _send_pool().map(lambda r: http_send(url=r[0].webhook.url, body=r[0].body, headers=r[1]), requests_)
+        )
     deliveries_record(list(zip(sendable, results, strict=True)))
     return len(deliveries)
 
@@ -236,14 +244,6 @@ def deliveries_record(outcomes: list[tuple[WebhookDelivery, SendResult]]) -> Non
                 for d, r in outcomes
             ]
         )
-        # Endpoints are locked in one order by every worker, so concurrent batches cannot deadlock;
-        # NO KEY UPDATE, so new deliveries' foreign-key checks (KEY SHARE) are not blocked by it.
-        webhooks = {
-            w.pk: w
-            for w in Webhook.objects.select_for_update(no_key=True)
-            .filter(pk__in={d.webhook_id for d, _ in outcomes})
-            .order_by("pk")
-        }
         succeeded: dict[int, list] = {}
         for delivery, result in outcomes:
             if result.error is None:
@@ -258,6 +258,21 @@ def deliveries_record(outcomes: list[tuple[WebhookDelivery, SendResult]]) -> Non
                 locked_until=None,
             )
         healthy = {d.webhook_id for d, r in outcomes if r.error is None}
+        if all(r.error is None for _, r in outcomes):
+            # No failure streak to count: reset the endpoints in one statement. Endpoints are
+            # locked in one order by every worker, so concurrent batches cannot deadlock; NO KEY
+            # UPDATE, so new deliveries' foreign-key checks (KEY SHARE) are not blocked by it.
+            in_order = Webhook.objects.filter(pk__in=healthy).order_by("pk").select_for_update(no_key=True)
+            Webhook.objects.filter(pk__in=in_order.values("pk")).update(
+                consecutive_failures=0, failing_since=None, last_success_at=now
+            )
+            return
+        webhooks = {
+            w.pk: w
+            for w in Webhook.objects.select_for_update(no_key=True)
+            .filter(pk__in={d.webhook_id for d, _ in outcomes})
+            .order_by("pk")
+        }
         if healthy:
             Webhook.objects.filter(pk__in=healthy).update(
                 consecutive_failures=0, failing_since=None, last_success_at=now

@@ -157,6 +157,18 @@ def _enqueue(delivery_ids) -> None:
         deliveries_attempt.delay(ids[start : start + size])
 
 
+def deliveries_wanted(*, event_type: str, organization_ids, end_user_ids) -> bool:
+    """Does any active endpoint of these organizations (their own, or these end users') subscribe
+    to `event_type`? One query, for a bulk change deciding whether to load its events."""
+    if event_type not in SUBSCRIBABLE_TOPICS:
+        return False
+    owners = Q(end_user__isnull=True) | Q(end_user_id__in=end_user_ids) if end_user_ids else Q(end_user__isnull=True)
+    subscriptions = Webhook.objects.filter(
+        owners, organization_id__in=organization_ids, is_active=True, for_alert_rule=False
+    ).values_list("events", flat=True)
+    return any(event_type in (events or []) for events in subscriptions)
+
+
 def deliveries_create_for_events(events) -> None:
     """Event consumer (inside the events' transaction): one delivery row per subscribed endpoint.
 

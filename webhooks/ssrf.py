@@ -37,6 +37,14 @@ def address_refused(ip, *, allow_private: bool) -> str | None:
     return None
 
 
+def connect_address_check(address: str) -> None:
+    """Raise UnsafeUrl when a resolved address may not be connected to (the pinned transport
+    checks every address of a name before it connects to one of them)."""
+    reason = address_refused(_ip(address), allow_private=settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE)
+    if reason:
+        raise UnsafeUrl(f"The URL resolves to a {reason} address, which webhooks may not reach.")
+
+
 def resolve(host: str, port: int) -> list:
     """Every address `host` resolves to; decimal, hex and octal IPv4 spellings resolve like the OS does."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -67,6 +67,12 @@ def staff_public_id(*, user_id) -> str | None:
     return str(public_id) if public_id else None
 
 
+def staff_public_id_sql(user_id_column: str) -> str:
+    """`staff_public_id` as a SQL expression over a column holding the user's id."""
+    table = Membership._meta.db_table
+    return f"(SELECT m.public_id::text FROM {table} m WHERE m.user_id = {user_id_column})"  # noqa: S608
+
+
 def staff_user_id(*, public_id) -> int | None:
     """The staff user behind a public id (None when unknown or not a UUID)."""
     if not public_id:

@@ -2,10 +2,26 @@
 
 A view states its list's limits once (`ApiView.default_limit`, `ApiView.max_limit`); `paginate()`
 enforces them and `page_parameters()` documents them, so the schema cannot drift from the paginator.
+
+Its cost stays flat as a list grows (each list's filter and ordering have an index behind them):
+- `total` is exact up to ORDERLY_PAGINATION_EXACT_COUNT rows (10,000 by default); the count stops
+  reading there, and past it `total` is the planner's estimate of the rows (never below the
+  bound + 1, nor below what the client has been shown). Counting a million index entries on every
+  request would cost more than the page itself.
+- `hasMore` is always exact: one row past the page is read.
+- A deep page (offset ≥ DEEP_OFFSET) first reads its rows' ids with OFFSET, which the list's
+  covering index answers alone, then those rows by primary key; a plain OFFSET would read and drop
+  every skipped row from the table.
+`BoundedPaginator` gives the dashboard's pages the same counts and deep pages.
 """
 
+import json
 import math
 
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 from rest_framework.response import Response
 
 from orderly.errors import DomainError, ErrorCode
@@ -34,6 +50,10 @@ def page_parameters(*, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_
     ]
 
 
+# Below this offset the skipped rows cost less than the id round (a handful of pages).
+DEEP_OFFSET = 200
+
+
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -55,6 +75,36 @@ def page_params(request, *, default_limit: int = DEFAULT_LIMIT, max_limit: int =
     return page, limit
 
 
+def count_bounded(queryset, *, bound: int | None = None) -> tuple[int, bool]:
+    """`(total, exact)`: the exact count when there are at most `bound` rows, else an estimate
+    above `bound`. Reads at most `bound + 1` index entries."""
+    bound = settings.ORDERLY_PAGINATION_EXACT_COUNT if bound is None else bound
+    counted = queryset.order_by().values("pk")[: bound + 1].count()
+    if counted <= bound:
+        return counted, True
+    return max(bound + 1, _estimated_count(queryset)), False
+
+
+def _estimated_count(queryset) -> int:
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.count()
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def page_rows(queryset, *, offset: int, limit: int) -> list:
+    """Rows `offset` to `offset + limit` of an ordered queryset, and the next one if there is one."""
+    if offset < DEEP_OFFSET:
+        return list(queryset[offset : offset + limit + 1])
+    ids = queryset.values("pk")[offset : offset + limit + 1]
+    return list(queryset.filter(pk__in=ids))
+
+
 def paginate(
     request,
     queryset,
@@ -67,9 +117,12 @@ def paginate(
 ) -> Response:
     """Count, slice and serialize an ordered queryset; page past the end gives an empty `data`."""
     page, limit = page_params(request, default_limit=default_limit, max_limit=max_limit)
-    total = queryset.count()
+    total, exact = count_bounded(queryset)
     offset = (page - 1) * limit
-    items = list(queryset[offset : offset + limit]) if offset < total else []
+    rows = page_rows(queryset, offset=offset, limit=limit) if offset < total or not exact else []
+    items, has_more = rows[:limit], len(rows) > limit
+    if not exact:
+        total = max(total, offset + len(items) + has_more)
     body = {"data": serializer_class(items, many=True, context=context or {}).data}
     if extra:
         body.update(extra)
@@ -78,6 +131,48 @@ def paginate(
         "limit": limit,
         "total": total,
         "totalPages": math.ceil(total / limit) if total else 0,
-        "hasMore": offset + len(items) < total,
+        "hasMore": has_more,
     }
     return Response(body)
+
+
+class BoundedPage(Page):
+    """A dashboard page whose `has_next` is exact even when the count is an estimate."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+
+class BoundedPaginator(Paginator):
+    """Django's Paginator with `count_bounded` counts and `page_rows` deep pages (for templates)."""
+
+    count_exact = True
+
+    @cached_property
+    def count(self):
+        total, self.count_exact = count_bounded(self.object_list)
+        return total
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past an estimated last page there may still be rows: read the page to find out.
+            if self.count_exact or int(number) < 1:
+                raise
+            return int(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        rows = page_rows(self.object_list, offset=offset, limit=self.per_page)
+        items, has_more = rows[: self.per_page], len(rows) > self.per_page
+        if not self.count_exact and offset + len(items) + has_more > self.count:
+            # An estimate below what this page shows: count what is known, so "next" stays valid.
+            self.count = offset + len(items) + has_more
+            self.__dict__.pop("num_pages", None)
+        return BoundedPage(items, number, self, has_more=has_more)

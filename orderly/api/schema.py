@@ -60,7 +60,11 @@ PAGINATION_SCHEMA = {
     "properties": {
         "page": {"type": "integer", "minimum": 1},
         "limit": {"type": "integer", "minimum": 1},
-        "total": {"type": "integer", "minimum": 0},
+        "total": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Exact up to 10,000 rows (ORDERLY_PAGINATION_EXACT_COUNT); past that, an estimate.",
+        },
         "totalPages": {"type": "integer", "minimum": 0},
         "hasMore": {"type": "boolean"},
     },

@@ -2,8 +2,8 @@
 
 DRF's SimpleRateThrottle keeps every request's timestamp in one cached list per client and
 pickles it back and forth on each request: at 300/min that is 300 floats per request, and a
-raised limit (the benchmark's) grows without bound. A counter per window costs two tiny cache
-operations, whatever the rate. The price is the usual fixed-window one: a client can spend its
+raised limit (the benchmark's) grows without bound. A counter per window costs one increment per
+request (and an add for the window's first), whatever the rate. The price is the usual fixed-window one: a client can spend its
 budget at the end of one window and again at the start of the next.
 """
 
@@ -33,13 +33,12 @@ class FixedWindowThrottle(BaseThrottle):
         now = time.time()
         start = int(now // window * window)
         key = f"throttle:{self.scope}:{self.client_key(request)}:{start}"
-        # add() creates the window's counter only if absent; incr() is atomic in the cache.
-        cache.add(key, 0, timeout=window + 1)
+        # incr() is atomic in the cache; only the window's first request creates its counter
+        # (add() is atomic too: of two first requests, the other increments).
         try:
             count = cache.incr(key)
-        except ValueError:  # evicted between the two calls: this request opens the window again
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
+        except ValueError:
+            count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
         if count <= limit:
             return True
         self._wait = start + window - now

@@ -32,10 +32,13 @@ class Event(UUIDModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-created_at"], name="event_org_created"),
-            models.Index(fields=["organization", "event_type", "-created_at"], name="event_org_type_created"),
+            # The log's order (-created_at, -id) in full, so pages and counts read the index only.
+            models.Index(fields=["organization", "-created_at", "-id"], name="event_org_created_id"),
             models.Index(
-                fields=["organization", "end_user_id", "-created_at"], name="event_org_user_created"
+                fields=["organization", "event_type", "-created_at", "-id"], name="event_org_type_id"
+            ),
+            models.Index(
+                fields=["organization", "end_user_id", "-created_at", "-id"], name="event_org_user_id"
             ),
         ]
 

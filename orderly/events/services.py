@@ -18,14 +18,23 @@ from orderly.events.models import Event
 # A consumer takes every event of one recording (one, or a batch from a bulk change) at once,
 # so it can look up its subscriptions with one query per batch instead of one per event.
 Consumer = Callable[[list[Event]], None]
+# Does a consumer want events of this type about these organizations and end users at all? Asked
+# before events a bulk change inserted in SQL are loaded for it (`events_recorded`).
+Wants = Callable[..., bool]
 _consumers: dict[str, list[Consumer]] = defaultdict(list)
+_wants: dict[Consumer, Wants] = {}
 ALL_TOPICS = "*"
 
 
-def event_subscribe(topic: str, consumer: Consumer) -> None:
-    """Register `consumer` for `topic` (or "*" for every topic); call from an AppConfig.ready()."""
+def event_subscribe(topic: str, consumer: Consumer, *, wants: Wants | None = None) -> None:
+    """Register `consumer` for `topic` (or "*" for every topic); call from an AppConfig.ready().
+
+    `wants(event_type=, organization_ids=, end_user_ids=)`, when given, answers with one query
+    whether the consumer has any subscriber for such events."""
     if consumer not in _consumers[topic]:
         _consumers[topic].append(consumer)
+    if wants is not None:
+        _wants[consumer] = wants
 
 
 def event_build(
@@ -74,6 +83,32 @@ def events_record(events: list[Event]) -> list[Event]:
         for consumer, batch in _batches_by_consumer(events).items():
             consumer(batch)
     return events
+
+
+def events_recorded(rows, *, event_type: str) -> None:
+    """Hand the consumers events that a bulk change inserted itself, with one SQL statement in
+    this transaction; `rows` are their `(id, organization_id, end_user_id)`.
+
+    A consumer that declared `wants` is asked first, and given the events only if it has a
+    subscriber for them: most bulk changes have none, and loading thousands of events to hand
+    them to nobody would cost more than the change itself.
+    """
+    consumers = [*_consumers.get(event_type, ()), *_consumers.get(ALL_TOPICS, ())]
+    if not rows or not consumers:
+        return
+    organization_ids = {row[1] for row in rows}
+    end_user_ids = {row[2] for row in rows if row[2] is not None}
+    wanting = [
+        consumer
+        for consumer in consumers
+        if consumer not in _wants
+        or _wants[consumer](event_type=event_type, organization_ids=organization_ids, end_user_ids=end_user_ids)
+    ]
+    if not wanting:
+        return
+    events = list(Event.objects.filter(pk__in=[row[0] for row in rows]).order_by("created_at", "id"))
+    for consumer in wanting:
+        consumer(events)
 
 
 def _batches_by_consumer(events: list[Event]) -> dict[Consumer, list[Event]]:

@@ -183,6 +183,12 @@ ORDER_LIST_FIELDS = [
     "updated_at",
 ]
 ORDER_CONTENT_FIELDS = ["line_items", "shipping_address", "tags", "notes"]  # the detail's, beyond the row's
+# The columns a list row reads (its `customer` is two), so a list reads no more (`.only()`).
+ORDER_LIST_COLUMNS = [
+    column
+    for field in ORDER_LIST_FIELDS
+    for column in (("customer_name", "customer_email") if field == "customer" else (field,))
+]
 
 
 class EmbedOrderOutput(OutputSerializer):
@@ -212,7 +218,7 @@ class OrderShipmentOutput(OutputSerializer):
 class EmbedOrderDetailOutput(OutputSerializer):
     customer = CustomerOutput(source="*")
     activities = ActivityOutput(source="recent_activities", many=True)
-    shipments = OrderShipmentOutput(many=True)
+    shipments = OrderShipmentOutput(source="shipment_rows", many=True)  # `orders.selectors.order_detail_load`
 
     class Meta:
         model = Order

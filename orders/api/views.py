@@ -117,7 +117,7 @@ class EmbedOrderListView(ApiView):
     @extend_schema(parameters=ORDER_LIST_PARAMS, responses={200: s.EmbedOrderOutput(many=True)})
     def get(self, request):
         queryset = self.filtered(OrderFilter, selectors.order_list(queryset=self.scoped(Order.objects)))
-        return self.paginate(queryset, s.EmbedOrderOutput)
+        return self.paginate(queryset.only(*s.ORDER_LIST_COLUMNS), s.EmbedOrderOutput)
 
 
 class EmbedOrderDetailView(ApiView):
@@ -125,7 +125,11 @@ class EmbedOrderDetailView(ApiView):
 
     @extend_schema(responses={200: s.EmbedOrderDetailOutput})
     def get(self, request, pk):
-        order = self.get_scoped_object(selectors.order_with_shipments_and_recent_activities(), pk, "Order")
+        order = selectors.order_detail_load(
+            order=self.get_scoped_object(Order.objects, pk, "Order"),
+            activity_columns=s.ActivityOutput.Meta.fields,
+            shipment_columns=s.OrderShipmentOutput.Meta.fields,
+        )
         return ok(s.EmbedOrderDetailOutput(order).data)
 
 

@@ -97,7 +97,7 @@ def test_expiry_is_set_based(tenant):
     updates = [
         q["sql"]
         for q in ctx.captured_queries
-        if q["sql"].startswith("UPDATE") and "actions_actionrequest" in q["sql"]
+        if "UPDATE" in q["sql"] and "actions_actionrequest" in q["sql"]
     ]
     assert len(updates) == 1
 
@@ -182,3 +182,38 @@ def test_expiry_fans_out_a_batch_at_a_time(tenant, count):
     assert notifications == 1  # the first fired; its hour of cooldown held back the rest
     assert Event.objects.filter(event_type="action_request.expired").count() == 2 * count
     assert queries <= 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement sweep is PostgreSQL's")
+def test_the_one_statement_sweep_records_what_the_python_builders_would(tenant):
+    """The SQL reading of the event payload and the activity are the Python ones, field for field."""
+    from actions.services import _activity, _events, _expired_title, _type_label, action_request_event_data
+
+    # given two overdue requests of different kinds, one with requested changes and no description
+    end_user = tenant.end_user()
+    now = dt.datetime.now(dt.UTC)
+    cancel = ActionRequestFactory(order=OrderFactory(end_user=end_user), expires_at=now - dt.timedelta(hours=1))
+    move = ActionRequestFactory(
+        order=OrderFactory(end_user=end_user),
+        action_type="address_change",
+        description="",
+        requested_changes={"address": {"city": "Malmö", "zip": "211 22"}},
+        expires_at=now - dt.timedelta(hours=2),
+    )
+    # when the sweep runs
+    assert services.action_requests_expire(now=now) == 2
+    # then each event and activity is what the Python builders make of the expired request
+    for request in (cancel, move):
+        request = ActionRequest.objects.select_related("order").get(pk=request.pk)
+        event = Event.objects.get(event_type="action_request.expired", resource_id=str(request.pk))
+        (expected,) = _events(request, topic="action_request.expired")
+        assert event.data == action_request_event_data(request)
+        assert (event.organization_id, event.end_user_id, event.resource_type) == (
+            expected.organization_id,
+            expected.end_user_id,
+            expected.resource_type,
+        )
+        activity = OrderActivity.objects.get(order_id=request.order_id)
+        built = _activity(request, _expired_title(_type_label(request)), OrderActivity.ActorType.SYSTEM)
+        fields = ("organization_id", "activity_type", "title", "description", "actor_type", "actor_id", "metadata")
+        assert {f: getattr(activity, f) for f in fields} == {f: getattr(built, f) for f in fields}

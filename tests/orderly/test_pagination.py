@@ -1,0 +1,86 @@
+"""The paginator's bounded counts and deep pages: what a client sees stays right as lists grow."""
+
+import pytest
+from django.test import Client
+
+from orderly.api import pagination
+from tests.conftest import bearer
+from tests.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = "/api/v1/embed/orders"
+
+
+@pytest.fixture
+def merchant(tenant):
+    end_user = tenant.end_user()
+    orders = [OrderFactory(end_user=end_user, order_number=str(5000 + n)) for n in range(12)]
+    newest_first = [str(o.pk) for o in sorted(orders, key=lambda o: (o.created_at, o.pk), reverse=True)]
+    return {"token": tenant.session(end_user), "ids": newest_first}
+
+
+def _get(client, merchant, **params):
+    response = client.get(ORDERS, params, **bearer(merchant["token"]))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_total_is_exact_up_to_the_bound(client, merchant, settings):
+    # given a bound the list fits in
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = 12
+    # when
+    body = _get(client, merchant, limit=5, page=3)
+    # then
+    assert body["pagination"] == {"page": 3, "limit": 5, "total": 12, "totalPages": 3, "hasMore": False}
+    assert [o["id"] for o in body["data"]] == merchant["ids"][10:]
+
+
+def test_past_the_bound_total_is_an_estimate_and_has_more_stays_exact(client, merchant, settings):
+    # given a list longer than the bound
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = 4
+    # when the first, a middle and the last page are read
+    first = _get(client, merchant, limit=5)
+    middle = _get(client, merchant, limit=5, page=2)
+    last = _get(client, merchant, limit=5, page=3)
+    # then the pages are right, `hasMore` is exact and `total` is never below what was shown
+    assert [o["id"] for o in first["data"] + middle["data"] + last["data"]] == merchant["ids"]
+    assert [first["pagination"]["hasMore"], middle["pagination"]["hasMore"], last["pagination"]["hasMore"]] == [
+        True,
+        True,
+        False,
+    ]
+    assert first["pagination"]["total"] >= 5
+    assert last["pagination"]["total"] >= 12
+    assert last["pagination"]["totalPages"] >= 3
+    # and a page past the end is empty
+    assert _get(client, merchant, limit=5, page=9)["data"] == []
+
+
+def test_a_deep_page_is_the_same_page_as_a_plain_offset(client, merchant, monkeypatch):
+    # given every page counts as deep
+    monkeypatch.setattr(pagination, "DEEP_OFFSET", 0)
+    # when each page is read
+    pages = [_get(client, merchant, limit=5, page=n) for n in (1, 2, 3)]
+    # then the rows and their order are the list's
+    assert [o["id"] for page in pages for o in page["data"]] == merchant["ids"]
+    assert [page["pagination"]["hasMore"] for page in pages] == [True, True, False]
+
+
+def test_the_dashboard_says_about_when_the_count_is_an_estimate(tenant, settings):
+    # given more orders than the bound
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = 3
+    end_user = tenant.end_user()
+    for n in range(30):
+        OrderFactory(end_user=end_user, order_number=str(7000 + n))
+    staff = Client()
+    staff.force_login(tenant.user)
+    # when the orders page is shown
+    page = staff.get("/dashboard/orders/")
+    # then the count is marked as approximate and the next page is offered and works
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "about " in html and "page=2" in html
+    second = staff.get("/dashboard/orders/", {"page": 2})
+    assert second.status_code == 200 and len(second.context["page"].object_list) == 5
+    assert second.context["page"].has_next() is False
