@@ -135,8 +135,8 @@ def test_event_is_delivered_signed_both_ways(
     parts = dict(p.split("=", 1) for p in headers["X-Orderly-Signature"].split(","))
     expected = hmac.new(SECRET.encode(), f"{parts['t']}.".encode() + raw, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(parts["v1"], expected)
-    # Standard Webhooks, verified by the independent library with the secret's UTF-8 bytes
-    StandardWebhook(SECRET.encode()).verify(
+    # Standard Webhooks, verified by the independent library constructed with the secret as given
+    StandardWebhook(SECRET).verify(
         raw, {k: headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
     )
     delivery = WebhookDelivery.objects.get()
@@ -313,7 +313,7 @@ def test_rotation_signs_with_both_secrets_for_a_while(
     request = httpserver.log[-1][0]
     headers = {k: request.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
     for secret in (SECRET, new_secret):
-        StandardWebhook(secret.encode()).verify(request.get_data(), headers)
+        StandardWebhook(secret).verify(request.get_data(), headers)
     assert request.headers["X-Orderly-Signature"].count("v1=") == 2
 
 
