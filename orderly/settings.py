@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The kernel: infrastructure and identity. It imports no app below it.
     "orderly.accounts",
     "orderly.events",
+    "orderly.idempotency",
     "orderly.dashboard",
     # One app per domain.
     "orders",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "orderly.api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderly.api.middleware.ApiRequestMiddleware",
@@ -227,6 +229,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bridges.tasks.bridge_syncs_due",
         "schedule": float(os.environ.get("ORDERLY_BRIDGE_SYNC_SWEEP_SECONDS", "60")),
     },
+    "idempotency-purge-expired": {
+        "task": "orderly.idempotency.tasks.idempotency_records_purge_expired",
+        "schedule": 60.0,
+    },
 }
 
 # Product settings.
@@ -275,8 +281,13 @@ ORDERLY_TRACKING_PAGE_TTL_DAYS = int(os.environ.get("ORDERLY_TRACKING_PAGE_TTL_D
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "orderly.api.context.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -293,6 +304,10 @@ ORDERLY_WEBHOOK_SEND_CONCURRENCY = int(os.environ.get("ORDERLY_WEBHOOK_SEND_CONC
 ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
 ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("ORDERLY_WEBHOOK_DISABLE_AFTER_SECONDS", str(24 * 3600)))
 ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS = 24 * 3600
+# Idempotency-Key (CONTRACT §3 rev. 2): answers kept 24 h; a request holding its key longer than
+# the lease is taken to have died (gunicorn's worker timeout is far shorter).
+ORDERLY_IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+ORDERLY_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("ORDERLY_IDEMPOTENCY_LEASE_SECONDS", "120"))
 # Previous secrets still inside their grace period, at most: bounds the signature headers' size.
 ORDERLY_WEBHOOK_MAX_PREVIOUS_SECRETS = 10
 ORDERLY_WEBHOOKS_PER_END_USER = 5

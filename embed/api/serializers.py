@@ -9,7 +9,7 @@ from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
 
@@ -35,13 +35,6 @@ def validate_origin(value: str) -> str:
     except ValueError:
         raise serializers.ValidationError(f"'{value}' has an invalid port.") from None
     return value.rstrip("/").lower()
-
-
-def _unique_choices(values, allowed, label: str):
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise serializers.ValidationError(f"Unknown {label}: {', '.join(unknown)}.")
-    return list(dict.fromkeys(values))
 
 
 class BrandingInput(InputSerializer):
@@ -95,10 +88,10 @@ class ConfigUpdateInput(InputSerializer):
         return list(dict.fromkeys(cleaned))
 
     def validate_allowed_bridge_types(self, values):
-        return _unique_choices(values, BRIDGE_TYPES, "bridge type")
+        return unique_choices(values, BRIDGE_TYPES, "bridge type")
 
     def validate_enabled_features(self, values):
-        return _unique_choices(values, FEATURES, "feature")
+        return unique_choices(values, FEATURES, "feature")
 
 
 class ConfigOutput(OutputSerializer):
@@ -149,10 +142,10 @@ class SessionCreateInput(ProfileFields):
     ttlSeconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
 
     def validate_scopes(self, values):
-        return _unique_choices(values, SESSION_SCOPES, "scope")
+        return unique_choices(values, SESSION_SCOPES, "scope")
 
     def validate_allowedBridgeTypes(self, values):  # noqa: N802 - the wire name
-        return None if values is None else _unique_choices(values, BRIDGE_TYPES, "bridge type")
+        return None if values is None else unique_choices(values, BRIDGE_TYPES, "bridge type")
 
 
 class AutoSessionInput(ProfileFields):

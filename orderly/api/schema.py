@@ -32,6 +32,30 @@ NO_BODY = "No response body"  # drf-spectacular's description of a declared stat
 RETRY_AFTER = {
     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}
 }
+REQUEST_ID_HEADER = {
+    "X-Request-Id": {
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        "description": "The request's id: the client's own `X-Request-Id` when it is 1–200 visible "
+        "ASCII characters, else a generated one. Quote it when reporting a problem.",
+        "required": True,
+    }
+}
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present on a replay: the answer first given to this `Idempotency-Key`.",
+    }
+}
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "description": "Makes a retry safe: the first completed answer (not a 5xx) to this key is kept "
+    "24 hours and replayed, with `Idempotent-Replayed: true`, to a retry with the same body. Scoped "
+    "to the organization (and end user, for a session). Another body with the same key → 422 "
+    "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
+}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -47,8 +71,12 @@ ERROR_SCHEMA = {
                     "description": "For `validation_error`, each field as the client spelled it → its "
                     "messages; otherwise what the code documents (e.g. the missing scopes).",
                 },
+                "request_id": {
+                    "type": "string",
+                    "description": "The request's id, as in the `X-Request-Id` response header.",
+                },
             },
-            "required": ["code", "message", "details"],
+            "required": ["code", "message", "details", "request_id"],
             "additionalProperties": False,
         }
     },
@@ -227,7 +255,18 @@ class EnvelopeAutoSchema(AutoSchema):
                 responses[code] = self._error_response(code, None if declared == NO_BODY else declared)
         for code in self._generic_error_codes():
             responses.setdefault(code, self._error_response(code))
+        for code, response in responses.items():
+            headers = response.setdefault("headers", {})
+            headers.update(REQUEST_ID_HEADER)
+            if self.method == "POST":
+                headers.update(REPLAYED_HEADER)
         return dict(sorted(responses.items()))
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if self.method == "POST":
+            parameters.append(dict(IDEMPOTENCY_KEY_PARAMETER))
+        return parameters
 
     def _generic_error_codes(self) -> list[str]:
         codes = ["400", "404", "503"]
@@ -235,6 +274,8 @@ class EnvelopeAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["413", "415"]
+        if self.method == "POST":
+            codes += ["409", "422"]  # Idempotency-Key in use, or reused for another request
         if self.view.get_throttles():
             codes.append("429")
         return codes

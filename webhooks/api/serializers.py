@@ -1,15 +1,12 @@
 from rest_framework import serializers
 
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, unique_choices
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
 
 def _known_events(values):
-    unknown = [v for v in values if v not in SUBSCRIBABLE_TOPICS]
-    if unknown:
-        raise serializers.ValidationError(f"Unknown event type: {', '.join(unknown)}.")
-    return list(dict.fromkeys(values))
+    return unique_choices(values, SUBSCRIBABLE_TOPICS, "event type")
 
 
 class WebhookCreateInput(InputSerializer):
