@@ -255,7 +255,7 @@ class EnvelopeAutoSchema(AutoSchema):
                 responses[code] = self._error_response(code, None if declared == NO_BODY else declared)
         for code in self._generic_error_codes():
             responses.setdefault(code, self._error_response(code))
-        for code, response in responses.items():
+        for response in responses.values():
             headers = response.setdefault("headers", {})
             headers.update(REQUEST_ID_HEADER)
             if self.method == "POST":
