@@ -180,6 +180,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["orderly.api.schema.only_canonical_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "orderly.api.schema.publish_event_webhooks",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; name each enum after its domain instead of a hash.
     "ENUM_NAME_OVERRIDES": {

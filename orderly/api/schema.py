@@ -315,3 +315,69 @@ class BearerAuthenticationScheme(OpenApiAuthenticationExtension):
             {"type": "http", "scheme": "bearer", "description": "API key `oh_…` (integrator's server)"},
             {"type": "http", "scheme": "bearer", "description": "Embed session token `est_…` (end user)"},
         ]
+
+
+# Webhooks: the event catalogue in the document ------------------------------------------------
+
+WEBHOOK_HEADERS = [
+    ("webhook-id", "The delivery's id, the same across retries: deduplicate on it."),
+    ("webhook-timestamp", "Unix seconds when this attempt was signed."),
+    ("webhook-signature", "Standard Webhooks: `v1,<base64>` per valid secret, space-separated."),
+    ("X-Orderly-Signature", "`t=<unix seconds>,v1=<hex HMAC-SHA256>` (one `v1` per valid secret)."),
+    ("X-Orderly-Event", "The topic."),
+    ("X-Orderly-Delivery", "The delivery's id (as `webhook-id`)."),
+]
+
+
+def _component_name(topic: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in topic.replace("_", ".").split(".")) + "Event"
+
+
+def publish_event_webhooks(result, generator, request, public):
+    """Every topic of the event catalogue as an OpenAPI 3.1 webhook, so receivers generate types
+    for payloads as they do for responses (`orderly.events.catalog`)."""
+    from orderly.events.catalog import registered_topics
+
+    # OpenAPI 3.1 speaks JSON Schema 2020-12: the payloads are components, and `webhooks` is standard.
+    # Under 3.0 they go inline in the `x-webhooks` extension, which 3.0's schema dialect does not check.
+    is_31 = str(result.get("openapi", "")).startswith("3.1")
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    webhooks = {}
+    for topic in registered_topics():
+        name = _component_name(topic.id)
+        payload = {k: v for k, v in topic.schema.items() if k != "$schema"}
+        if is_31:
+            schemas[name] = payload
+        webhooks[topic.id] = {
+            "post": {
+                "operationId": f"webhook_{topic.id.replace('.', '_')}",
+                "summary": topic.id,
+                "description": topic.description + " Sent to every active endpoint subscribed to it, "
+                "signed (docs/webhooks.md).",
+                "tags": ["webhooks (deliveries)"],
+                "parameters": [
+                    {
+                        "name": header,
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": description,
+                    }
+                    for header, description in WEBHOOK_HEADERS
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {
+                            "schema": {"$ref": f"#/components/schemas/{name}"} if is_31 else payload,
+                            "example": topic.example_body,
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Any 2xx acknowledges the delivery; anything else is retried."}
+                },
+            }
+        }
+    result["webhooks" if is_31 else "x-webhooks"] = webhooks
+    return result

@@ -22,6 +22,7 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from orderly.crypto import encrypt_text
+from orderly.events.catalog import topic_get
 from orderly.events.models import Event
 from orderly.events.services import event_record
 from tests.concurrency import run_together
@@ -63,7 +64,7 @@ def _deliver(tenant, owner, httpserver, capture):
             organization=tenant.organization,
             event_type="order.created",
             end_user=owner["end_user"],
-            data={"id": "o-1", "order_number": "1001"},
+            data=topic_get("order.created").example,
         )
     request = httpserver.log[-1][0]
     return request.get_data(), {name.lower(): value for name, value in request.headers.items()}
@@ -137,7 +138,7 @@ def test_a_delivery_verifies_in_the_node_library_with_the_secret_as_returned(
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout == "order.created"
     # the same script refuses a tampered body, so a pass above means a real verification
-    tampered = _node_verifies(secret, raw.replace(b"1001", b"1002"), headers)
+    tampered = _node_verifies(secret, raw.replace(b'"1001"', b'"1002"'), headers)
     assert tampered.returncode == 1 and "No matching signature" in tampered.stderr
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 from werkzeug import Response
 
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_record
 from tests.conftest import bearer, wait_for
 from webhooks import services
@@ -34,11 +35,12 @@ def _create(client, owner, url, **body):
 
 
 def _emit(tenant, end_user, event_type="order.created", data=None, capture=None):
+    # A payload of the topic's real shape (the catalogue's example): every delivery is checked against it.
     return event_record(
         organization=tenant.organization,
         event_type=event_type,
         end_user=end_user,
-        data=data or {"id": "o-1", "order_number": "1001"},
+        data=data or topic_get(event_type).example,
     )
 
 
@@ -126,7 +128,7 @@ def test_event_is_delivered_signed_both_ways(
         "id": str(event.id),
         "topic": "order.created",
         "createdAt": body["createdAt"],
-        "data": {"id": "o-1", "order_number": "1001"},
+        "data": topic_get("order.created").example,
     }
     headers = request.headers
     assert headers["X-Orderly-Event"] == "order.created"

@@ -88,3 +88,10 @@ class DeliveryOutput(OutputSerializer):
             "created_at",
             "attempt_log",
         ]
+
+
+class EventCatalogEntryOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="The topic, e.g. `order.created`.")
+    description = serializers.CharField()
+    schema = serializers.JSONField(help_text="JSON Schema (2020-12) of the whole delivery body.")
+    example = serializers.JSONField(help_text="An example delivery body.")
