@@ -175,7 +175,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Orderly API",
     "DESCRIPTION": "Embeddable order operations for 3PLs. See docs/ for the contract.",
     "VERSION": "1.0.0",
+    # 3.1: JSON Schema 2020-12, the dialect of the event catalogue, and a standard `webhooks` section.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "CONTACT": {"name": "Orderly"},
+    "LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+    # Relative: the document describes the server it is served from (./bin/run: http://127.0.0.1:8000).
+    "SERVERS": [{"url": "/", "description": "This Orderly server"}],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -185,6 +191,8 @@ SPECTACULAR_SETTINGS = {
         "orderly.api.schema.publish_event_webhooks",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body says which fields it requires itself (e.g. `status` on resolve).
+    "COMPONENT_SPLIT_PATCH": False,
     # Several models have a `status`; name each enum after its domain instead of a hash.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
@@ -196,6 +204,11 @@ SPECTACULAR_SETTINGS = {
         "SyncRunTriggerEnum": "bridges.models.SyncRun.Trigger",
         "ActionRequestStatusEnum": "actions.models.ActionStatus",
         "OperationStatusEnum": "operations.models.OperationStatus",
+        "EventTypeEnum": "webhooks.topics.SUBSCRIBABLE_TOPICS",
+        "WeightUnitEnum": ["lb", "oz", "kg", "g"],
+        "DimensionsUnitEnum": ["in", "cm"],
+        "SessionScopeEnum": "orderly.features.SESSION_SCOPES",
+        "FeatureEnum": "orderly.features.FEATURES",
     },
 }
 

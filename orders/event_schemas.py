@@ -3,7 +3,6 @@ Schema for the event catalogue (orderly.events.catalog)."""
 
 from orderly.events.catalog import (
     DATE,
-    NUMBER,
     STRING,
     TIME,
     UUID,
@@ -14,12 +13,8 @@ from orderly.events.catalog import (
     topic_register,
 )
 from orders.models import FulfillmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
+from orders.shapes import TOTALS
 
-TOTALS = closed(
-    {k: NUMBER for k in ("subtotal", "tax", "shipping", "discount", "total")},
-    optional=("subtotal", "tax", "shipping", "discount", "total"),
-    description="Money amounts in the order's currency.",
-)
 ORDER = closed(
     {
         "id": UUID,
@@ -101,7 +96,7 @@ def register_order_topics() -> None:
             {
                 "changes": {
                     "type": "object",
-                    "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2},
+                    "additionalProperties": {"type": "array", "items": {}, "minItems": 2, "maxItems": 2},
                 }
             },
         ),

@@ -9,12 +9,41 @@ from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.serializers import InputSerializer, OutputSerializer, unique_choices
+from orderly.api.fields import ANY_OBJECT
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+BRANDING = {
+    "type": "object",
+    "description": "How the embed and the tracking pages look; every key optional.",
+    "properties": {
+        "primary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
+        "secondary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
+        "logo_url": {"type": ["string", "null"], "format": "uri"},
+        "company_name": {"type": ["string", "null"], "maxLength": 100},
+    },
+    "additionalProperties": False,
+}
+EMBED_SETTINGS = {
+    "type": "object",
+    "description": "Behaviour settings, e.g. `maxBridgesPerUser` (an integer ≥ 1, or null for no limit).",
+    "properties": {"maxBridgesPerUser": {"type": ["integer", "null"], "minimum": 1}},
+    "additionalProperties": True,
+}
+CONFIG_SHAPES = {
+    "branding": {"shape": BRANDING, "component": "Branding"},
+    "allowed_origins": {"shape": {"type": "array", "items": {"type": "string", "format": "uri"}}},
+    "allowed_bridge_types": {
+        "shape": {"type": "array", "items": {"type": "string", "enum": list(BRIDGE_TYPES)}}
+    },
+    "settings": {"shape": EMBED_SETTINGS, "component": "EmbedSettings"},
+    "enabled_features": {"shape": {"type": "array", "items": {"type": "string", "enum": list(FEATURES)}}},
+}
+METADATA = {"metadata": {"shape": ANY_OBJECT}}
 
 
 def validate_origin(value: str) -> str:
@@ -64,10 +93,12 @@ class ConfigUpdateInput(InputSerializer):
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=50
     )
-    allowed_bridge_types = serializers.ListField(child=serializers.CharField(), required=False)
+    allowed_bridge_types = serializers.ListField(
+        child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False
+    )
     default_dispatcher_id = serializers.UUIDField(required=False, allow_null=True)
     settings = ConfigSettingsInput(required=False)
-    enabled_features = serializers.ListField(child=serializers.CharField(), required=False)
+    enabled_features = serializers.ListField(child=choice_field(FEATURES, label="feature"), required=False)
     is_active = serializers.BooleanField(required=False)
 
     def validate_slug(self, value):
@@ -95,6 +126,7 @@ class ConfigUpdateInput(InputSerializer):
 
 
 class ConfigOutput(OutputSerializer):
+    json_shapes = CONFIG_SHAPES
     organization_id = serializers.UUIDField()
 
     class Meta:
@@ -136,9 +168,13 @@ class ProfileFields(InputSerializer):
 
 
 class SessionCreateInput(ProfileFields):
-    metadata = serializers.DictField(required=False)
-    scopes = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
-    allowedBridgeTypes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
+    metadata = serializers.DictField(required=False, help_text="Free-form; shown back on the end user.")
+    scopes = serializers.ListField(
+        child=choice_field(SESSION_SCOPES, label="scope"), required=False, allow_empty=False
+    )
+    allowedBridgeTypes = serializers.ListField(
+        child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False, allow_null=True
+    )
     ttlSeconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
 
     def validate_scopes(self, values):
@@ -160,6 +196,7 @@ class EndUserBriefOutput(serializers.Serializer):
 
 
 class EndUserOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
     bridge_count = serializers.IntegerField()
 
@@ -185,6 +222,7 @@ class EndUserBridgeOutput(OutputSerializer):
 
 
 class EndUserDetailOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
     bridges = EndUserBridgeOutput(many=True)
 
@@ -204,6 +242,7 @@ class EndUserDetailOutput(OutputSerializer):
 
 
 class EventOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
 
     class Meta:

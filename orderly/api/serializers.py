@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
-from orderly.api.fields import IsoDateTimeField
+from orderly.api.fields import IsoDateTimeField, ShapedJSONField
 
 
 class InputSerializer(serializers.Serializer):
@@ -198,6 +198,16 @@ class OutputSerializer(FastRepresentation, serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: IsoDateTimeField,
     }
+    # The model's JSON columns and their real shapes, for the schema: {"line_items": {"shape": …,
+    # "component": "LineItem", "needs": {…}}} (the arguments of ShapedJSONField).
+    json_shapes: dict = {}
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        spec = self.json_shapes.get(field_name)
+        if spec is not None:
+            model_field = info.fields.get(field_name)
+            return ShapedJSONField, {**spec, "allow_null": bool(model_field is not None and model_field.null)}
+        return super().build_field(field_name, info, model_class, nested_depth)
 
     def get_fields(self):
         # ModelSerializer introspects the model on every instance, which is most of the cost of a

@@ -43,12 +43,10 @@ def enum(values, *, null: bool = False) -> dict:
 
 def closed(properties: dict, *, optional: tuple = (), description: str = "") -> dict:
     """An object with exactly these keys; all are present but those named `optional`."""
-    schema = {
-        "type": "object",
-        "properties": properties,
-        "required": [k for k in properties if k not in optional],
-        "additionalProperties": False,
-    }
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    required = [k for k in properties if k not in optional]
+    if required:
+        schema["required"] = required
     if description:
         schema["description"] = description
     return schema
@@ -58,7 +56,7 @@ def extended(base: dict, properties: dict, *, optional: tuple = ()) -> dict:
     """`base` (a `closed` object) with more keys."""
     return closed(
         {**base["properties"], **properties},
-        optional=tuple(k for k in base["properties"] if k not in base["required"]) + optional,
+        optional=tuple(k for k in base["properties"] if k not in base.get("required", [])) + optional,
         description=base.get("description", ""),
     )
 

@@ -233,7 +233,7 @@ def test_an_unknown_session_scope_lists_the_valid_ones(client, tenant):
         **bearer(tenant.api_key("embed:manage")),
     )
     assert response.status_code == 400
-    [message] = response.json()["error"]["details"]["scopes"]
+    [message] = response.json()["error"]["details"]["scopes.1"]  # the member, by its index
     assert "orders:wirte" in message
     assert "Valid values: bridges:read, bridges:write, orders:read" in message
 
@@ -246,7 +246,7 @@ def test_an_unknown_feature_lists_the_valid_ones(client, tenant):
         **bearer(tenant.api_key("embed:manage")),
     )
     assert response.status_code == 400
-    [message] = response.json()["error"]["details"]["enabled_features"]
+    [message] = response.json()["error"]["details"]["enabled_features.0"]
     assert "teleport" in message
     for feature in ("bridges", "data_room", "action_requests", "smart_alerts", "end_user_webhooks"):
         assert feature in message

@@ -1,8 +1,12 @@
 from rest_framework import serializers
 
-from orderly.api.serializers import InputSerializer, OutputSerializer, unique_choices
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS
+
+EVENTS = {
+    "events": {"shape": {"type": "array", "items": {"type": "string", "enum": list(SUBSCRIBABLE_TOPICS)}}}
+}
 
 
 def _known_events(values):
@@ -13,7 +17,9 @@ class WebhookCreateInput(InputSerializer):
     url = serializers.URLField(max_length=2000)
     secret = serializers.CharField(min_length=16, max_length=128, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    events = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    events = serializers.ListField(
+        child=choice_field(SUBSCRIBABLE_TOPICS, label="event type"), allow_empty=False
+    )
 
     def validate_events(self, values):
         return _known_events(values)
@@ -22,7 +28,9 @@ class WebhookCreateInput(InputSerializer):
 class WebhookUpdateInput(InputSerializer):
     url = serializers.URLField(max_length=2000, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    events = serializers.ListField(child=serializers.CharField(), allow_empty=False, required=False)
+    events = serializers.ListField(
+        child=choice_field(SUBSCRIBABLE_TOPICS, label="event type"), allow_empty=False, required=False
+    )
     isActive = serializers.BooleanField(required=False)
 
     def validate_events(self, values):
@@ -34,6 +42,8 @@ class RecoverInput(InputSerializer):
 
 
 class WebhookOutput(OutputSerializer):
+    json_shapes = EVENTS
+
     class Meta:
         model = Webhook
         fields = [
@@ -52,6 +62,7 @@ class WebhookOutput(OutputSerializer):
 
 
 class WebhookCreatedOutput(OutputSerializer):
+    json_shapes = EVENTS
     secret = serializers.SerializerMethodField()
 
     class Meta:
