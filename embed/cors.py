@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from embed.selectors import embed_origin_allowed
 
 EMBED_PREFIXES = ("/api/v1/embed/", "/api/embed/")
-ALLOWED_HEADERS = "Authorization, Content-Type"
+ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id"
 ALLOWED_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS"
 
 
@@ -38,6 +38,6 @@ class EmbedCorsMiddleware:
         organization_id = getattr(request, "orderly_organization_id", None)
         if embed_origin_allowed(origin, organization_id=organization_id):
             response["Access-Control-Allow-Origin"] = origin
-            response["Access-Control-Expose-Headers"] = "Retry-After"
+            response["Access-Control-Expose-Headers"] = "Retry-After, X-Request-Id, Idempotent-Replayed"
         response["Vary"] = "Origin" if "Vary" not in response else f"{response['Vary']}, Origin"
         return response

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The kernel: infrastructure and identity. It imports no app below it.
     "orderly.accounts",
     "orderly.events",
+    "orderly.idempotency",
     "orderly.dashboard",
     # One app per domain.
     "orders",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "orderly.api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "orderly.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,12 +215,24 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Orderly API",
     "DESCRIPTION": "Embeddable order operations for 3PLs. See docs/ for the contract.",
     "VERSION": "1.0.0",
+    # 3.1: JSON Schema 2020-12, the dialect of the event catalogue, and a standard `webhooks` section.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "CONTACT": {"name": "Orderly"},
+    "LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+    # Relative: the document describes the server it is served from (./bin/run: http://127.0.0.1:8000).
+    "SERVERS": [{"url": "/", "description": "This Orderly server"}],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["orderly.api.schema.only_canonical_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "orderly.api.schema.publish_event_webhooks",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body says which fields it requires itself (e.g. `status` on resolve).
+    "COMPONENT_SPLIT_PATCH": False,
     # Several models have a `status`; name each enum after its domain instead of a hash.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
@@ -230,6 +244,11 @@ SPECTACULAR_SETTINGS = {
         "SyncRunTriggerEnum": "bridges.models.SyncRun.Trigger",
         "ActionRequestStatusEnum": "actions.models.ActionStatus",
         "OperationStatusEnum": "operations.models.OperationStatus",
+        "EventTypeEnum": "webhooks.topics.SUBSCRIBABLE_TOPICS",
+        "WeightUnitEnum": ["lb", "oz", "kg", "g"],
+        "DimensionsUnitEnum": ["in", "cm"],
+        "SessionScopeEnum": "orderly.features.SESSION_SCOPES",
+        "FeatureEnum": "orderly.features.FEATURES",
     },
 }
 
@@ -268,6 +287,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(os.environ.get("ORDERLY_BRIDGE_SYNC_SWEEP_SECONDS", "60")),
     },
     "tracking-purge-subscriptions": {"task": "tracking.tasks.tracking_subscriptions_purge", "schedule": 300.0},
+    "idempotency-purge-expired": {
+        "task": "orderly.idempotency.tasks.idempotency_records_purge_expired",
+        "schedule": 60.0,
+    },
 }
 # Drills and tests run the whole schedule faster (0.1: every interval a tenth as long).
 ORDERLY_BEAT_INTERVAL_SCALE = float(os.environ.get("ORDERLY_BEAT_INTERVAL_SCALE", "1"))
@@ -338,8 +361,13 @@ ORDERLY_PAGINATION_EXACT_COUNT = int(os.environ.get("ORDERLY_PAGINATION_EXACT_CO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "orderly.api.context.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -361,5 +389,11 @@ ORDERLY_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("ORDERLY_LOGIN_MAX_F
 ORDERLY_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("ORDERLY_LOGIN_MAX_FAILURES_PER_IP", "20"))
 ORDERLY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ORDERLY_LOGIN_LOCKOUT_SECONDS", "900"))
 
+# Idempotency-Key (CONTRACT §3 rev. 2): answers kept 24 h; a request holding its key longer than
+# the lease is taken to have died (gunicorn's worker timeout is far shorter).
+ORDERLY_IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+ORDERLY_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("ORDERLY_IDEMPOTENCY_LEASE_SECONDS", "120"))
+# Previous secrets still inside their grace period, at most: bounds the signature headers' size.
+ORDERLY_WEBHOOK_MAX_PREVIOUS_SECRETS = 10
 ORDERLY_WEBHOOKS_PER_END_USER = 5
 ORDERLY_WEBHOOKS_PER_ORGANIZATION = 20

@@ -42,6 +42,24 @@ def _isolation(settings, request):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _delivered_payloads_match_the_catalog(monkeypatch):
+    """Every webhook body the suite sends must match its topic's schema in the event catalogue."""
+    from tests.catalog_check import catalog_violations
+    from webhooks import delivery
+
+    violations = []
+    send = delivery.http_send
+
+    def checked_send(*, url, body, headers):
+        violations.extend(catalog_violations(body))
+        return send(url=url, body=body, headers=headers)
+
+    monkeypatch.setattr(delivery, "http_send", checked_send)
+    yield
+    assert not violations, "delivered payloads that do not match the event catalogue:\n" + "\n".join(violations)
+
+
 class Tenant:
     """An organization with a staff admin, an embed config and helpers to mint credentials."""
 

@@ -11,7 +11,7 @@ class WebhookAdmin(AdminRoleRequired, admin.ModelAdmin):
     list_display = ("url", "organization", "end_user", "is_active", "consecutive_failures", "disabled_reason")
     list_filter = ("is_active", "organization")
     search_fields = ("url", "description")
-    exclude = ("secret_encrypted", "previous_secret_encrypted")
+    exclude = ("secret_encrypted", "secret_scheme", "previous_secrets")
 
 
 class AttemptInline(admin.TabularInline):

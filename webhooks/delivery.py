@@ -1,5 +1,6 @@
 """Sending delivery attempts: claim, sign, POST through the SSRF-pinned transport, log, schedule the next."""
 
+import datetime as dt
 import json
 import logging
 import os
@@ -46,14 +47,14 @@ def event_body(event) -> str:
     return delivery_body(event_id=event.id, topic=event.event_type, created_at=event.created_at, data=event.data)
 
 
-def webhook_signing_secrets(webhook: Webhook, now) -> list[str]:
-    secrets = [decrypt_text(webhook.secret_encrypted)]
-    if (
-        webhook.previous_secret_encrypted
-        and webhook.previous_secret_expires_at
-        and webhook.previous_secret_expires_at > now
-    ):
-        secrets.append(decrypt_text(webhook.previous_secret_encrypted))
+def webhook_signing_secrets(webhook: Webhook, now) -> list[signing.SigningSecret]:
+    """The current secret, then every previous one whose grace period has not ended."""
+    secrets = [signing.SigningSecret(decrypt_text(webhook.secret_encrypted), webhook.secret_scheme)]
+    for previous in webhook.previous_secrets or []:
+        if dt.datetime.fromisoformat(previous["expires_at"]) > now:
+            secrets.append(
+                signing.SigningSecret(decrypt_text(previous["secret_encrypted"]), previous["scheme"])
+            )
     return secrets
 
 
@@ -211,7 +212,7 @@ def deliveries_send(delivery_ids) -> int:
     return len(deliveries)
 
 
-def delivery_headers(delivery: WebhookDelivery, secrets: list[str], now) -> dict:
+def delivery_headers(delivery: WebhookDelivery, secrets: list[signing.SigningSecret], now) -> dict:
     """Every header of a delivery's POST but Content-Type (which `http_send` adds)."""
     return {
         **signing.signature_headers(

@@ -2,10 +2,16 @@ from django.db import models
 
 from orderly.accounts.models import Organization
 from orderly.models import TimestampedModel, UUIDModel, scoped_queryset
+from webhooks import signing
 
 
 class Webhook(TimestampedModel):
     """An endpoint of an end user (end_user set) or of the organization itself (end_user null)."""
+
+    class SecretScheme(models.TextChoices):
+        # Endpoints created before CONTRACT §6 rev. 2 keep their receivers' key until they rotate.
+        RAW = signing.RAW, "Standard Webhooks key: the secret's UTF-8 bytes"
+        STANDARD = signing.STANDARD, "Standard Webhooks key: the decoded whsec_ base64, else UTF-8"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhooks")
     end_user = models.ForeignKey(
@@ -16,8 +22,12 @@ class Webhook(TimestampedModel):
     events = models.JSONField(default=list)
     # Signing secrets must be read back to sign, so they are encrypted at rest (orderly.crypto).
     secret_encrypted = models.TextField(editable=False)
-    previous_secret_encrypted = models.TextField(blank=True, default="", editable=False)
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    secret_scheme = models.CharField(
+        max_length=10, choices=SecretScheme.choices, default=SecretScheme.STANDARD, editable=False
+    )
+    # Secrets replaced by a rotation, still signing until they expire:
+    # [{"secret_encrypted", "scheme", "expires_at" (ISO 8601)}], oldest first.
+    previous_secrets = models.JSONField(default=list, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     failing_since = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,6 @@
 """Webhook endpoints and their deliveries: every change, the fan-out of events, replay and rotation."""
 
+import base64
 import datetime as dt
 import secrets
 from collections import defaultdict
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from orderly.accounts.services import owner_lock
+from orderly.api.fields import iso_ms
 from orderly.bulk import bulk_insert
 from orderly.crypto import encrypt_text
 from orderly.errors import DomainError, ErrorCode, not_found, validation_error
@@ -22,7 +24,8 @@ from webhooks.topics import SUBSCRIBABLE_TOPICS, TEST_TOPIC
 
 
 def webhook_secret_generate() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A Standard Webhooks secret (CONTRACT §6 rev. 2): `whsec_` + standard base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
 def webhook_url_validate(url: str, *, field: str = "url") -> str:
@@ -126,20 +129,42 @@ def alert_target_sync(*, target: Webhook | None, organization, end_user, url: st
 
 @transaction.atomic
 def webhook_rotate_secret(*, webhook: Webhook) -> str:
-    """A new secret; the old one keeps signing beside it for the grace period so receivers can switch."""
-    secret = webhook_secret_generate()
-    webhook.previous_secret_encrypted = webhook.secret_encrypted
-    webhook.previous_secret_expires_at = timezone.now() + dt.timedelta(
-        seconds=settings.ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS
+    """A new secret; every previous one keeps signing beside it for the grace period, so receivers
+    can switch whenever they like, even after several rotations in a row.
+
+    The row is locked first: concurrent rotations run one after another, each keeping the secret
+    the one before it set, so every secret returned signs.
+    """
+    webhook = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    now = timezone.now()
+    still_valid = [p for p in webhook.previous_secrets if dt.datetime.fromisoformat(p["expires_at"]) > now]
+    limit = settings.ORDERLY_WEBHOOK_MAX_PREVIOUS_SECRETS
+    if len(still_valid) >= limit:
+        raise DomainError(
+            ErrorCode.LIMIT_EXCEEDED,
+            f"At most {limit} previous secrets can be valid at once; try again when the oldest expires.",
+            details={"limit": limit},
+        )
+    grace = dt.timedelta(seconds=settings.ORDERLY_WEBHOOK_ROTATION_GRACE_SECONDS)
+    still_valid.append(
+        {
+            "secret_encrypted": webhook.secret_encrypted,
+            "scheme": webhook.secret_scheme,
+            "expires_at": iso_ms(now + grace),
+        }
     )
+    secret = webhook_secret_generate()
     webhook.secret_encrypted = encrypt_text(secret)
-    webhook.save(
-        update_fields=[
-            "previous_secret_encrypted",
-            "previous_secret_expires_at",
-            "secret_encrypted",
-            "updated_at",
-        ]
+    webhook.secret_scheme = Webhook.SecretScheme.STANDARD
+    webhook.previous_secrets = still_valid
+    webhook.save(update_fields=["secret_encrypted", "secret_scheme", "previous_secrets", "updated_at"])
+    event_record(
+        organization=webhook.organization,
+        event_type="webhook.secret_rotated",
+        end_user=webhook.end_user,
+        resource_type="webhook",
+        resource_id=webhook.pk,
+        metadata={"previous_secrets_valid": len(still_valid), "valid_until": iso_ms(now + grace)},
     )
     return secret
 

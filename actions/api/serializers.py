@@ -4,7 +4,10 @@ from rest_framework import serializers
 
 from actions.models import ActionRequest, ActionType
 from actions.services import RESOLUTION_STATUSES
+from orderly.api.fields import ANY_OBJECT
 from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
+
+REQUESTED_CHANGES = {"requested_changes": {"shape": ANY_OBJECT}}
 
 ADDRESS_REQUIRED = ("street", "city")
 
@@ -55,6 +58,7 @@ class ActionRequestResolveInput(InputSerializer):
 
 
 class ActionRequestOutput(OutputSerializer):
+    json_shapes = REQUESTED_CHANGES
     organization_id = serializers.UUIDField()
     end_user_id = serializers.UUIDField(allow_null=True)
     order_id = serializers.UUIDField()
@@ -97,6 +101,7 @@ class QueueEndUserOutput(PlainOutputSerializer):
 
 
 class ActionRequestQueueOutput(OutputSerializer):
+    json_shapes = REQUESTED_CHANGES
     order_id = serializers.UUIDField()
     order_number = serializers.CharField(source="order.order_number")
     end_users = QueueEndUserOutput(source="end_user", allow_null=True)

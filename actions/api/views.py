@@ -68,8 +68,12 @@ class ActionRequestQueueView(ApiView):
             OpenApiParameter("status", str, description="default pending; `all` for every status"),
             OpenApiParameter("action_type", str, enum=ActionType.values),
             OpenApiParameter("end_user", OpenApiTypes.UUID, description="an end user's id"),
-            OpenApiParameter("age", str, enum=[value for value, _ in AGE_CHOICES], description="older than N days"),
-            OpenApiParameter("q", str, description="in the title, the order number, the end user's name or email"),
+            OpenApiParameter(
+                "age", str, enum=[value for value, _ in AGE_CHOICES], description="older than N days"
+            ),
+            OpenApiParameter(
+                "q", str, description="in the title, the order number, the end user's name or email"
+            ),
         ],
         responses={200: s.ActionRequestQueueOutput(many=True)},
     )

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from alerts.models import AlertNotification, AlertRule
+from orderly.api.fields import ANY_OBJECT
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
@@ -11,7 +12,9 @@ class _RuleFields(InputSerializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     eventType = serializers.ChoiceField(choices=SUBSCRIBABLE_TOPICS)
-    condition = serializers.DictField()
+    condition = serializers.DictField(
+        help_text="Keys of the event's data and the value each must equal (a list: any of them)."
+    )
     deliveryMethod = serializers.ChoiceField(choices=METHODS, required=False)
     webhookUrl = serializers.URLField(max_length=2000, required=False, allow_null=True)
     cooldownMinutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
@@ -58,6 +61,8 @@ class AlertRuleUpdateInput(_RuleFields):
 
 
 class AlertRuleOutput(OutputSerializer):
+    json_shapes = {"condition": {"shape": ANY_OBJECT}}
+
     class Meta:
         model = AlertRule
         fields = [

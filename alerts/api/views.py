@@ -37,7 +37,9 @@ class AlertRuleDetailView(ApiView):
 
     @extend_schema(responses={200: s.AlertRuleOutput})
     def get(self, request, pk):
-        return ok(s.AlertRuleOutput(services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)).data)
+        return ok(
+            s.AlertRuleOutput(services.alert_rule_get(end_user=self.principal.end_user, rule_id=pk)).data
+        )
 
     @extend_schema(request=s.AlertRuleUpdateInput, responses={200: s.AlertRuleOutput})
     def patch(self, request, pk):

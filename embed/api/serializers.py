@@ -9,7 +9,8 @@ from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.fields import ANY_OBJECT
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
 
@@ -17,6 +18,34 @@ from orderly.features import FEATURES, SESSION_SCOPES
 SLUG_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])\Z")
 COLOR_RE = re.compile(r"\A#[0-9A-Fa-f]{6}\Z")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+BRANDING = {
+    "type": "object",
+    "description": "How the embed and the tracking pages look; every key optional.",
+    "properties": {
+        "primary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
+        "secondary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
+        "logo_url": {"type": ["string", "null"], "format": "uri"},
+        "company_name": {"type": ["string", "null"], "maxLength": 100},
+    },
+    "additionalProperties": False,
+}
+EMBED_SETTINGS = {
+    "type": "object",
+    "description": "Behaviour settings, e.g. `maxBridgesPerUser` (an integer ≥ 1, or null for no limit).",
+    "properties": {"maxBridgesPerUser": {"type": ["integer", "null"], "minimum": 1}},
+    "additionalProperties": True,
+}
+CONFIG_SHAPES = {
+    "branding": {"shape": BRANDING, "component": "Branding"},
+    "allowed_origins": {"shape": {"type": "array", "items": {"type": "string", "format": "uri"}}},
+    "allowed_bridge_types": {
+        "shape": {"type": "array", "items": {"type": "string", "enum": list(BRIDGE_TYPES)}}
+    },
+    "settings": {"shape": EMBED_SETTINGS, "component": "EmbedSettings"},
+    "enabled_features": {"shape": {"type": "array", "items": {"type": "string", "enum": list(FEATURES)}}},
+}
+METADATA = {"metadata": {"shape": ANY_OBJECT}}
 
 
 def validate_origin(value: str) -> str:
@@ -37,13 +66,6 @@ def validate_origin(value: str) -> str:
     except ValueError:
         raise serializers.ValidationError(f"'{value}' has an invalid port.") from None
     return value.rstrip("/").lower()
-
-
-def _unique_choices(values, allowed, label: str):
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise serializers.ValidationError(f"Unknown {label}: {', '.join(unknown)}.")
-    return list(dict.fromkeys(values))
 
 
 class BrandingInput(InputSerializer):
@@ -90,10 +112,12 @@ class ConfigUpdateInput(InputSerializer):
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=50
     )
-    allowed_bridge_types = serializers.ListField(child=serializers.CharField(), required=False)
+    allowed_bridge_types = serializers.ListField(
+        child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False
+    )
     default_dispatcher_id = serializers.UUIDField(required=False, allow_null=True)
     settings = ConfigSettingsInput(required=False)
-    enabled_features = serializers.ListField(child=serializers.CharField(), required=False)
+    enabled_features = serializers.ListField(child=choice_field(FEATURES, label="feature"), required=False)
     is_active = serializers.BooleanField(required=False)
 
     def validate_slug(self, value):
@@ -114,13 +138,14 @@ class ConfigUpdateInput(InputSerializer):
         return list(dict.fromkeys(cleaned))
 
     def validate_allowed_bridge_types(self, values):
-        return _unique_choices(values, BRIDGE_TYPES, "bridge type")
+        return unique_choices(values, BRIDGE_TYPES, "bridge type")
 
     def validate_enabled_features(self, values):
-        return _unique_choices(values, FEATURES, "feature")
+        return unique_choices(values, FEATURES, "feature")
 
 
 class ConfigOutput(OutputSerializer):
+    json_shapes = CONFIG_SHAPES
     organization_id = serializers.UUIDField()
 
     class Meta:
@@ -162,16 +187,20 @@ class ProfileFields(InputSerializer):
 
 
 class SessionCreateInput(ProfileFields):
-    metadata = serializers.DictField(required=False)
-    scopes = serializers.ListField(child=serializers.CharField(), required=False, allow_empty=False)
-    allowedBridgeTypes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
+    metadata = serializers.DictField(required=False, help_text="Free-form; shown back on the end user.")
+    scopes = serializers.ListField(
+        child=choice_field(SESSION_SCOPES, label="scope"), required=False, allow_empty=False
+    )
+    allowedBridgeTypes = serializers.ListField(
+        child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False, allow_null=True
+    )
     ttlSeconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
 
     def validate_scopes(self, values):
-        return _unique_choices(values, SESSION_SCOPES, "scope")
+        return unique_choices(values, SESSION_SCOPES, "scope")
 
     def validate_allowedBridgeTypes(self, values):  # noqa: N802 - the wire name
-        return None if values is None else _unique_choices(values, BRIDGE_TYPES, "bridge type")
+        return None if values is None else unique_choices(values, BRIDGE_TYPES, "bridge type")
 
 
 class AutoSessionInput(ProfileFields):
@@ -194,6 +223,7 @@ class EndUserBriefOutput(serializers.Serializer):
 
 
 class EndUserOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
     bridge_count = serializers.IntegerField()
 
@@ -219,6 +249,7 @@ class EndUserBridgeOutput(OutputSerializer):
 
 
 class EndUserDetailOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
     bridges = EndUserBridgeOutput(many=True)
 
@@ -238,6 +269,7 @@ class EndUserDetailOutput(OutputSerializer):
 
 
 class EventOutput(OutputSerializer):
+    json_shapes = METADATA
     organization_id = serializers.UUIDField()
 
     class Meta:

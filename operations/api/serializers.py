@@ -1,17 +1,35 @@
 from rest_framework import serializers
 
 from operations.models import Operation
-from operations.registry import operation_type_get
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from operations.registry import operation_type_get, operation_type_names
+from orderly.api.fields import ANY_OBJECT
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field
+
+LOG_ENTRY = {
+    "type": "object",
+    "properties": {"at": {"type": "string", "format": "date-time"}, "message": {"type": "string"}},
+    "required": ["at", "message"],
+    "additionalProperties": False,
+}
+OPERATION_SHAPES = {
+    "input": {"shape": {**ANY_OBJECT, "description": "The type's input, as given."}},
+    "output": {"shape": {**ANY_OBJECT, "description": "What the operation produced, by type."}},
+    "logs": {
+        "shape": {"type": "array", "items": {"$ref": "#/components/schemas/OperationLogEntry"}},
+        "needs": {"OperationLogEntry": LOG_ENTRY},
+    },
+}
 
 
 class OperationCreateInput(InputSerializer):
-    type = serializers.CharField(max_length=50)
+    type = choice_field(operation_type_names(), label="operation type")
     order_id = serializers.UUIDField(required=False, allow_null=True)
-    input = serializers.DictField()
+    input = serializers.DictField(help_text="The type's input (docs/operations.md).")
 
 
 class OperationOutput(OutputSerializer):
+    json_shapes = OPERATION_SHAPES
+
     class Meta:
         model = Operation
         fields = [
@@ -29,6 +47,7 @@ class OperationOutput(OutputSerializer):
 
 
 class OperationDetailOutput(OutputSerializer):
+    json_shapes = OPERATION_SHAPES
     undoable = serializers.SerializerMethodField()
     # Staff users by their public UUID (CONTRACT §3: ids are UUIDs), null for none or the system.
     created_by = serializers.UUIDField(source="created_by.membership.public_id", allow_null=True)

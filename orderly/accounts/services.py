@@ -30,7 +30,10 @@ def api_key_validate_scopes(scopes) -> list[str]:
         raise DomainError(
             ErrorCode.VALIDATION_ERROR,
             "Invalid scopes.",
-            details={"scopes": [f"Unknown scope: {s}" for s in unknown] or ["At least one scope is required."]},
+            details={
+                "scopes": [f"Unknown scope: {s}. Valid scopes: {', '.join(API_KEY_SCOPES)}." for s in unknown]
+                or ["At least one scope is required."]
+            },
         )
     return list(dict.fromkeys(scopes))
 

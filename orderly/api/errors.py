@@ -7,13 +7,43 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from orderly.api.context import current_request_id
 from orderly.errors import DEFAULT_STATUS, DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, details: dict | None = None) -> dict:
-    return {"error": {"code": str(code), "message": message, "details": details or {}}}
+    details = details or {}
+    if str(code) == ErrorCode.VALIDATION_ERROR:
+        details = flat_field_errors(details)
+    error = {"code": str(code), "message": message, "details": details}
+    request_id = current_request_id()
+    if request_id is not None:
+        error["request_id"] = request_id
+    return {"error": error}
+
+
+def flat_field_errors(details: dict) -> dict[str, list[str]]:
+    """A validation error's details as `{field path: [messages]}`, one documented shape for clients:
+    nested fields are joined with dots as the client spelled them (`customer.email`, `lineItems.0.sku`)."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            for index, inner in enumerate(value):
+                if inner:
+                    walk(f"{prefix}.{index}" if prefix else str(index), inner)
+        elif isinstance(value, list):
+            flat.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in value)
+        else:
+            flat.setdefault(prefix or "non_field_errors", []).append(str(value))
+
+    walk("", details)
+    return flat
 
 
 def _flatten_details(detail) -> dict:

@@ -1,10 +1,13 @@
 """API-wide request handling that must happen before DRF: body size, client IP, JSON 404/500."""
 
 import logging
+import re
+import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
 
-from orderly.api.context import RequestContext, request_context
+from orderly.api.context import RequestContext, request_context, request_id_var
 from orderly.api.errors import DATABASE_UNAVAILABLE_RETRY_AFTER, ErrorCode, database_unavailable, json_error
 
 logger = logging.getLogger(__name__)
@@ -21,6 +24,38 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR")
+
+
+# A client's own id is kept when it is 1–200 visible ASCII characters (CONTRACT §3 rev. 2).
+CLIENT_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+def request_id_for(request) -> str:
+    offered = request.META.get("HTTP_X_REQUEST_ID", "")
+    return offered if CLIENT_REQUEST_ID.fullmatch(offered) else str(uuid.uuid4())
+
+
+class RequestIdMiddleware:
+    """First in the chain: every response, HTML, static or API, carries `X-Request-Id`; error
+    bodies, the event log and log records read the same id (`orderly.api.context`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_id_for(request)
+        request_id_var.set(request.request_id)
+        response = self.get_response(request)
+        response["X-Request-Id"] = request.request_id
+        return response
+
+
+def _forget_request_id(**kwargs):
+    # Kept until the response is closed, so Django's own request logging carries it too.
+    request_id_var.set(None)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="orderly_forget_request_id")
 
 
 class ApiRequestMiddleware:

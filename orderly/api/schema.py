@@ -18,12 +18,13 @@ import copy
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
 from drf_spectacular.utils import OpenApiResponse
 
+from orderly.api.fields import ShapedJSONField
 from orderly.api.pagination import page_parameters
-from orderly.api.permissions import ApiKey, Session, requirement_for
-from orderly.api.serializers import InputSerializer
+from orderly.api.permissions import ApiKey, Public, Session, requirement_for
+from orderly.api.serializers import InputSerializer, OutputSerializer
 from orderly.errors import DEFAULT_STATUS, ErrorCode
 
 WIRE = "orderly_wire"  # the override key the markers below set on a response serializer
@@ -31,6 +32,30 @@ JSON = "application/json"
 NO_BODY = "No response body"  # drf-spectacular's description of a declared status without a body
 RETRY_AFTER = {
     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}
+}
+REQUEST_ID_HEADER = {
+    "X-Request-Id": {
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        "description": "The request's id: the client's own `X-Request-Id` when it is 1–200 visible "
+        "ASCII characters, else a generated one. Quote it when reporting a problem.",
+        "required": True,
+    }
+}
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present on a replay: the answer first given to this `Idempotency-Key`.",
+    }
+}
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "description": "Makes a retry safe: the first completed answer (not a 5xx) to this key is kept "
+    "24 hours and replayed, with `Idempotent-Replayed: true`, to a retry with the same body. Scoped "
+    "to the organization (and end user, for a session). Another body with the same key → 422 "
+    "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
 
 ERROR_SCHEMA = {
@@ -47,8 +72,12 @@ ERROR_SCHEMA = {
                     "description": "For `validation_error`, each field as the client spelled it → its "
                     "messages; otherwise what the code documents (e.g. the missing scopes).",
                 },
+                "request_id": {
+                    "type": "string",
+                    "description": "The request's id, as in the `X-Request-Id` response header.",
+                },
             },
-            "required": ["code", "message", "details"],
+            "required": ["code", "message", "details", "request_id"],
             "additionalProperties": False,
         }
     },
@@ -150,11 +179,49 @@ class EnvelopeAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
+    def get_tags(self) -> list[str]:
+        return [TAGS.get(_family(self.path), (self._tokenize_path()[0].capitalize(), ""))[0]]
+
+    def get_summary(self) -> str:
+        return operation_summary(self.method, self.path)
+
+    def get_description(self) -> str:
+        """The view's own words (or the summary), then the credential it takes."""
+        text = super().get_description() or f"{self.get_summary()}."
+        requirement = requirement_for(self.view, self.method)
+        if requirement is None or isinstance(requirement, Public):
+            credential = "None: a public endpoint."
+        else:
+            credential = requirement.describe() + "."
+        return f"{text}\n\nCredential: {credential}"
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None and "security" not in operation:
+            operation["security"] = []  # public: no credential at all
+        return operation
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "request" and isinstance(force_instance(serializer), InputSerializer):
+        serializer = force_instance(serializer)
+        if direction == "request" and isinstance(serializer, InputSerializer):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
+        if direction == "response" and isinstance(serializer, OutputSerializer):
+            # A model output sends every field it lists, null or not: all are required.
+            schema["required"] = list(schema.get("properties", {}))
         return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, ShapedJSONField):
+            for name, needed in field.needs.items():
+                self._component(name, needed)
+            shape = copy.deepcopy(field.shape)
+            schema = self._component(field.component, shape) if field.component else shape
+            meta = self._get_serializer_field_meta(field, direction)
+            if not {"type", "$ref", "oneOf", "anyOf", "allOf", "enum", "const"} & set(shape):
+                meta.pop("nullable", None)  # any JSON value already includes null
+            return append_meta(schema, meta)
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def _is_list_view(self, serializer=None) -> bool:
         # Only a GET answers with a list; asking the other methods would guess at serializers that
@@ -231,7 +298,18 @@ class EnvelopeAutoSchema(AutoSchema):
                 responses[code] = self._error_response(code, None if declared == NO_BODY else declared)
         for code in self._generic_error_codes():
             responses.setdefault(code, self._error_response(code))
+        for response in responses.values():
+            headers = response.setdefault("headers", {})
+            headers.update(REQUEST_ID_HEADER)
+            if self.method == "POST":
+                headers.update(REPLAYED_HEADER)
         return dict(sorted(responses.items()))
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if self.method == "POST":
+            parameters.append(dict(IDEMPOTENCY_KEY_PARAMETER))
+        return parameters
 
     def _generic_error_codes(self) -> list[str]:
         codes = ["400", "404", "503"]
@@ -239,6 +317,8 @@ class EnvelopeAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["413", "415"]
+        if self.method == "POST":
+            codes += ["409", "422"]  # Idempotency-Key in use, or reused for another request
         if self.view.get_throttles():
             codes.append("429")
         return codes
@@ -278,3 +358,197 @@ class BearerAuthenticationScheme(OpenApiAuthenticationExtension):
             {"type": "http", "scheme": "bearer", "description": "API key `oh_…` (integrator's server)"},
             {"type": "http", "scheme": "bearer", "description": "Embed session token `est_…` (end user)"},
         ]
+
+
+# Webhooks: the event catalogue in the document ------------------------------------------------
+
+WEBHOOK_HEADERS = [
+    ("webhook-id", "The delivery's id, the same across retries: deduplicate on it."),
+    ("webhook-timestamp", "Unix seconds when this attempt was signed."),
+    ("webhook-signature", "Standard Webhooks: `v1,<base64>` per valid secret, space-separated."),
+    ("X-Orderly-Signature", "`t=<unix seconds>,v1=<hex HMAC-SHA256>` (one `v1` per valid secret)."),
+    ("X-Orderly-Event", "The topic."),
+    ("X-Orderly-Delivery", "The delivery's id (as `webhook-id`)."),
+]
+
+
+def _component_name(topic: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in topic.replace("_", ".").split(".")) + "Event"
+
+
+def publish_event_webhooks(result, generator, request, public):
+    """Every topic of the event catalogue as an OpenAPI 3.1 webhook, so receivers generate types
+    for payloads as they do for responses (`orderly.events.catalog`)."""
+    from orderly.events.catalog import registered_topics
+
+    # OpenAPI 3.1 speaks JSON Schema 2020-12: the payloads are components, and `webhooks` is standard.
+    # Under 3.0 they go inline in the `x-webhooks` extension, which 3.0's schema dialect does not check.
+    is_31 = str(result.get("openapi", "")).startswith("3.1")
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    webhooks = {}
+    for topic in registered_topics():
+        name = _component_name(topic.id)
+        payload = {k: v for k, v in topic.schema.items() if k != "$schema"}
+        if is_31:
+            schemas[name] = payload
+        webhooks[topic.id] = {
+            "post": {
+                "operationId": f"webhook_{topic.id.replace('.', '_')}",
+                "summary": topic.id,
+                "description": topic.description + " Sent to every active endpoint subscribed to it, "
+                "signed (docs/webhooks.md).",
+                "tags": [WEBHOOK_DELIVERIES_TAG[0]],
+                "security": [],
+                "parameters": [
+                    {
+                        "name": header,
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": description,
+                    }
+                    for header, description in WEBHOOK_HEADERS
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {
+                            "schema": {"$ref": f"#/components/schemas/{name}"} if is_31 else payload,
+                            "example": topic.example_body,
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Any 2xx acknowledges the delivery; anything else is retried."}
+                },
+            }
+        }
+    result["webhooks" if is_31 else "x-webhooks"] = webhooks
+    result["tags"] = document_tags()
+    return result
+
+
+# Summaries, descriptions and tags: every operation has all three --------------------------------
+
+# (tag, description), by the path's family: `/api/v1/<family>` or `/api/v1/embed/<family>`.
+TAGS = {
+    "orders": ("Orders", "Ingest and read orders (API key): upsert by `externalId`, order actions."),
+    "shipments": ("Shipments", "Ingest shipments and tracking checkpoints (API key)."),
+    "operations": ("Operations", "Auditable, undoable actions on orders (API key)."),
+    "webhooks": ("Organization webhooks", "The organization's own endpoints (API key `embed:manage`)."),
+    "bridges": ("Bridge sync", "Bridge sync runs and the Shopify webhook receiver."),
+    "embed/config": ("Embed config", "The embed configuration: public by slug, managed with an API key."),
+    "embed/sessions": ("Sessions", "Embed sessions for end users: server-side (API key) or auto (publishable key)."),
+    "embed/users": ("End users", "The organization's end users (API key)."),
+    "embed/events": ("Event log", "Everything that happened, newest first (API key)."),
+    "embed/bridges": ("Bridges", "An end user's store connections (session)."),
+    "embed/bridge-types": ("Bridges", ""),
+    "embed/orders": ("Data room", "An end user's orders and shipments (session)."),
+    "embed/shipments": ("Data room", ""),
+    "embed/tracking": ("Tracking", "Tracking of a shipment, and shareable tracking pages."),
+    "embed/tracking-pages": ("Tracking", ""),
+    "embed/action-requests": ("Action requests", "End users ask for actions on orders; staff resolve them."),
+    "embed/alerts": ("Alerts", "An end user's alert rules and notifications (session)."),
+    "embed/webhooks": ("End-user webhooks", "An end user's own endpoints (session)."),
+}
+WEBHOOK_DELIVERIES_TAG = ("Webhook deliveries", "What Orderly POSTs to an endpoint: one entry per topic.")
+
+
+def _family(path: str) -> str:
+    parts = [p for p in path.removeprefix("/api/v1/").split("/") if p]
+    if parts and parts[0] == "embed" and len(parts) > 1:
+        return f"embed/{parts[1]}"
+    return parts[0] if parts else ""
+
+
+def document_tags() -> list[dict]:
+    """The document's `tags`: each once, with its description (SPECTACULAR_SETTINGS["TAGS"])."""
+    seen: dict[str, str] = {}
+    for name, description in [*TAGS.values(), WEBHOOK_DELIVERIES_TAG]:
+        if description or name not in seen:
+            seen[name] = description or seen.get(name, "")
+    return [{"name": name, "description": description} for name, description in seen.items()]
+
+
+# One line per operation, as a client reads it in generated code and docs (`/api/v1/…` omitted).
+SUMMARIES = {
+    "GET bridges/{pk}/syncs": "List a bridge's sync runs",
+    "POST bridges/shopify/webhooks": "Receive a Shopify webhook",
+    "GET embed/action-requests": "List action requests",
+    "POST embed/action-requests": "Ask for an action on an order",
+    "GET embed/action-requests/{pk}": "Get an action request",
+    "DELETE embed/action-requests/{pk}": "Withdraw an action request",
+    "PATCH embed/action-requests/{pk}/resolve": "Approve or deny an action request",
+    "GET embed/action-requests/queue": "List the review queue",
+    "GET embed/alerts/notifications": "List notifications",
+    "PATCH embed/alerts/notifications/{pk}": "Mark a notification read or dismissed",
+    "GET embed/alerts/rules": "List alert rules",
+    "POST embed/alerts/rules": "Create an alert rule",
+    "GET embed/alerts/rules/{pk}": "Get an alert rule",
+    "PATCH embed/alerts/rules/{pk}": "Update an alert rule",
+    "DELETE embed/alerts/rules/{pk}": "Delete an alert rule",
+    "GET embed/bridge-types": "List bridge types",
+    "GET embed/bridges": "List bridges",
+    "POST embed/bridges": "Connect a bridge",
+    "GET embed/bridges/{pk}": "Get a bridge",
+    "PATCH embed/bridges/{pk}": "Update a bridge",
+    "DELETE embed/bridges/{pk}": "Delete a bridge",
+    "POST embed/bridges/{pk}/sync": "Start a bridge sync",
+    "GET embed/bridges/{pk}/syncs": "List a bridge's sync runs",
+    "POST embed/bridges/{pk}/test": "Test a bridge's connection",
+    "GET embed/bridges/shopify/oauth/callback": "Finish Shopify OAuth",
+    "POST embed/bridges/shopify/oauth/start": "Start Shopify OAuth",
+    "GET embed/config": "Get the public embed config by slug",
+    "PATCH embed/config": "Create or update the embed config",
+    "GET embed/config/me": "Get the embed config",
+    "GET embed/events": "List the event log",
+    "GET embed/orders": "List the end user's orders",
+    "GET embed/orders/{pk}": "Get an order",
+    "POST embed/sessions": "Create a session for an end user",
+    "DELETE embed/sessions/{pk}": "Revoke a session",
+    "POST embed/sessions/auto": "Create an auto-session with a publishable key",
+    "GET embed/shipments": "List the end user's shipments",
+    "GET embed/shipments/{pk}": "Get a shipment",
+    "GET embed/tracking-pages": "List tracking pages",
+    "POST embed/tracking-pages": "Create a tracking page",
+    "DELETE embed/tracking-pages/{pk}": "Revoke a tracking page",
+    "GET embed/tracking-pages/view/{token}": "View a tracking page",
+    "GET embed/tracking/{shipment_id}": "Get a shipment's tracking",
+    "GET embed/users": "List end users",
+    "GET embed/users/{pk}": "Get an end user",
+    "DELETE embed/users/{pk}": "Delete an end user",
+    "GET webhooks": "List webhooks",
+    "POST webhooks": "Create a webhook",
+    "GET webhooks/{pk}": "Get a webhook",
+    "PATCH webhooks/{pk}": "Update a webhook",
+    "DELETE webhooks/{pk}": "Delete a webhook",
+    "GET webhooks/{pk}/deliveries": "List a webhook's deliveries",
+    "POST webhooks/{pk}/deliveries/{delivery_id}/retry": "Re-send a delivery",
+    "POST webhooks/{pk}/recover": "Re-queue failed deliveries",
+    "POST webhooks/{pk}/rotate-secret": "Rotate a webhook's secret",
+    "POST webhooks/{pk}/test": "Send a test event",
+    "GET webhooks/event-catalog": "Get the event catalogue",
+    "GET webhooks/event-types": "List subscribable topics",
+    "GET operations": "List operations",
+    "POST operations": "Create an operation",
+    "GET operations/{pk}": "Get an operation",
+    "POST operations/{pk}/cancel": "Cancel an operation",
+    "POST operations/{pk}/execute": "Execute an operation",
+    "POST operations/{pk}/undo": "Undo an operation",
+    "GET orders": "List orders",
+    "POST orders": "Create or update an order",
+    "GET orders/{pk}": "Get an order",
+    "PATCH orders/{pk}": "Update an order",
+    "POST orders/{pk}/action": "Run an order action",
+    "POST shipments": "Create a shipment",
+    "POST shipments/{pk}/checkpoints": "Add a tracking checkpoint",
+}
+
+
+def operation_summary(method: str, path: str) -> str:
+    """The operation's one line; end-user webhook routes read as the organization's ("webhooks")."""
+    route = path.removeprefix("/api/v1/")
+    key = f"{method} {route}"
+    if key not in SUMMARIES and route.startswith("embed/webhooks"):
+        key = f"{method} {route.removeprefix('embed/')}"
+    return SUMMARIES.get(key, f"{method.capitalize()} {route}")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from orderly.api.context import current_request_context
+from orderly.api.context import current_request_context, current_request_id
 from orderly.bulk import bulk_insert
 from orderly.events.models import Event
 
@@ -51,8 +51,11 @@ def event_build(
     session_id=None,
     ip_address: str | None = None,
 ) -> Event:
-    """An unsaved event, with the session and IP of the current request unless given."""
+    """An unsaved event, with the session, IP and request id of the current request unless given."""
     context = current_request_context()
+    request_id = current_request_id()
+    if request_id is not None and "request_id" not in (metadata or {}):
+        metadata = {**(metadata or {}), "request_id": request_id}
     owner = (
         {"organization": organization} if organization is not None else {"organization_id": organization_id}
     )

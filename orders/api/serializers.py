@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from orderly.api.fields import IsoDateTimeField
+from orderly.api.fields import ANY_OBJECT, IsoDateTimeField, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, PlainOutputSerializer
 from orders.models import (
     FulfillmentStatus,
@@ -14,6 +14,21 @@ from orders.models import (
     ShipmentStatus,
     TrackingCheckpoint,
 )
+from orders.shapes import ADDRESS, DIMENSIONS, LINE_ITEM, LINE_ITEMS, TAGS, TOTALS, WEIGHT
+
+# The JSON columns' shapes in the schema (shared components where several outputs show them).
+ORDER_SHAPES = {
+    "line_items": {"shape": LINE_ITEMS, "needs": {"LineItem": LINE_ITEM}},
+    "shipping_address": {"shape": ADDRESS, "component": "Address"},
+    "totals": {"shape": TOTALS, "component": "Totals"},
+    "tags": {"shape": TAGS},
+}
+SHIPMENT_SHAPES = {
+    "weight": {"shape": WEIGHT, "component": "Weight"},
+    "dimensions": {"shape": DIMENSIONS, "component": "Dimensions"},
+    "ship_from": {"shape": ADDRESS, "component": "Address"},
+    "ship_to": {"shape": ADDRESS, "component": "Address"},
+}
 
 SHORT = {"required": False, "allow_null": True, "allow_blank": True}
 
@@ -98,7 +113,9 @@ class OrderActionInput(InputSerializer):
     action = serializers.CharField(max_length=100)
     versionTag = serializers.CharField(source="version_tag", max_length=100)
     language = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
-    data = serializers.JSONField(required=False, allow_null=True)
+    data = ShapedJSONField(
+        {"description": "Any JSON value, passed on with the action."}, required=False, allow_null=True
+    )
 
 
 class WeightInput(InputSerializer):
@@ -194,6 +211,7 @@ ORDER_LIST_COLUMNS = [
 class EmbedOrderOutput(OutputSerializer):
     """Data room list row, exactly the seed's fields."""
 
+    json_shapes = ORDER_SHAPES
     customer = CustomerOutput(source="*")
 
     class Meta:
@@ -202,6 +220,8 @@ class EmbedOrderOutput(OutputSerializer):
 
 
 class ActivityOutput(OutputSerializer):
+    json_shapes = {"metadata": {"shape": ANY_OBJECT}}
+
     class Meta:
         model = OrderActivity
         fields = ["id", "activity_type", "title", "description", "actor_type", "metadata", "created_at"]
@@ -212,10 +232,19 @@ class OrderShipmentOutput(OutputSerializer):
 
     class Meta:
         model = Shipment
-        fields = ["id", "tracking_number", "carrier", "service", "status", "estimated_delivery", "actual_delivery"]
+        fields = [
+            "id",
+            "tracking_number",
+            "carrier",
+            "service",
+            "status",
+            "estimated_delivery",
+            "actual_delivery",
+        ]
 
 
 class EmbedOrderDetailOutput(OutputSerializer):
+    json_shapes = ORDER_SHAPES
     customer = CustomerOutput(source="*")
     activities = ActivityOutput(source="recent_activities", many=True)
     shipments = OrderShipmentOutput(source="shipment_rows", many=True)  # `orders.selectors.order_detail_load`
@@ -228,6 +257,7 @@ class EmbedOrderDetailOutput(OutputSerializer):
 class OrderOutput(OutputSerializer):
     """The organization-wide view (API key): everything, including the version tag."""
 
+    json_shapes = ORDER_SHAPES
     customer = CustomerWithPhoneOutput(source="*")
 
     class Meta:
@@ -266,7 +296,7 @@ class OrderActionOutput(serializers.Serializer):
     language = serializers.CharField(
         source="metadata.language", read_only=True, default=None, allow_null=True
     )
-    data = serializers.JSONField(source="metadata.data", read_only=True, default=None, allow_null=True)
+    data = ShapedJSONField({}, source="metadata.data", read_only=True, default=None, allow_null=True)
     created_at = IsoDateTimeField(read_only=True)
 
 
@@ -314,12 +344,15 @@ SHIPMENT_LIST_FIELDS = ["id", *SHIPMENT_FIELDS, *SHIPMENT_RECORD_FIELDS]
 
 
 class ShipmentListOutput(OutputSerializer):
+    json_shapes = SHIPMENT_SHAPES
+
     class Meta:
         model = Shipment
         fields = SHIPMENT_LIST_FIELDS
 
 
 class ShipmentDetailOutput(OutputSerializer):
+    json_shapes = SHIPMENT_SHAPES
     checkpoints = CheckpointOutput(many=True)
 
     class Meta:
@@ -329,6 +362,8 @@ class ShipmentDetailOutput(OutputSerializer):
 
 class ShipmentCreatedOutput(OutputSerializer):
     """The ingest API's answer: the detail shape plus the order it belongs to."""
+
+    json_shapes = SHIPMENT_SHAPES
 
     class Meta:
         model = Shipment

@@ -506,6 +506,7 @@ def test_resolve_not_pending_is_409(tenant, client, manage_key, status):
     response = resolve(client, manage_key, request.pk, status="approved")
     assert response.status_code == 409
     assert response.json()["error"] == {
+        "request_id": response["X-Request-Id"],
         "code": "invalid_state",
         "message": f"Request is already {status}.",
         "details": {"status": status},

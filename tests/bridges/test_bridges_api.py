@@ -195,7 +195,11 @@ def test_create_stores_secrets_encrypted_and_answers_them_masked(client, tenant)
     assert "ss_abc123" not in bridge.secret_config and "ss_secret456" not in bridge.secret_config
     assert decrypt_json(bridge.secret_config) == {"apiKey": "ss_abc123", "apiSecret": "ss_secret456"}
     event = Event.objects.get(event_type="bridge.created")
-    assert event.metadata == {"type": "shipstation", "name": "My ShipStation"}
+    assert event.metadata == {
+        "type": "shipstation",
+        "name": "My ShipStation",
+        "request_id": response["X-Request-Id"],
+    }
     assert event.end_user_id == me.pk
     assert event.resource_id == str(bridge.pk)
 
@@ -300,7 +304,7 @@ def test_create_validates_config_against_the_type(client, tenant, config, field,
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
-    assert message in error["details"]["config"][field][0]
+    assert message in error["details"][f"config.{field}"][0]
     assert not Bridge.objects.exists()
 
 
@@ -406,7 +410,7 @@ def test_patch_refuses_unknown_config_keys_and_blank_required_ones(client, tenan
     blank = client.patch(f"{BRIDGES}/{bridge.pk}", {"config": {"apiKey": ""}}, format="json", **bearer(token))
 
     assert unknown.status_code == 400
-    assert "foo" in unknown.json()["error"]["details"]["config"]
+    assert "config.foo" in unknown.json()["error"]["details"]
     assert blank.status_code == 400
     bridge.refresh_from_db()
     assert decrypt_json(bridge.secret_config)["apiKey"] == "ss_abc123"
@@ -637,7 +641,7 @@ def test_create_checks_url_config_fields(client, tenant):
 
     # then
     assert refused.status_code == 400
-    assert "storeUrl" in refused.json()["error"]["details"]["config"]
+    assert "config.storeUrl" in refused.json()["error"]["details"]
     assert accepted.status_code == 201
     assert accepted.json()["data"]["config"]["storeUrl"] == "https://shop.example.com"
 

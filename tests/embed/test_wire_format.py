@@ -19,6 +19,7 @@ def test_unknown_body_field_is_named(client, tenant):
         "code": "validation_error",
         "message": "Invalid input.",
         "details": {"isAdmin": ["Unknown field."]},
+        "request_id": response["X-Request-Id"],
     }
 
 

@@ -23,6 +23,7 @@ from alerts.services import alert_rule_create
 from embed.services import embed_session_create
 from operations.services import operation_create, operation_execute, operation_run
 from orderly.api.permissions import requirement_for
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_record
 from tests.actions.factories import ActionRequestFactory
 from tests.conftest import bearer
@@ -106,7 +107,10 @@ def _webhook_with_a_failed_delivery(tenant, *, end_user, event_user) -> dict:
         organization=tenant.organization, end_user=end_user, url=RECEIVER, events=["order.created"]
     )
     event_record(
-        organization=tenant.organization, event_type="order.created", end_user=event_user, data={"id": "o-1"}
+        organization=tenant.organization,
+        event_type="order.created",
+        end_user=event_user,
+        data=topic_get("order.created").example,
     )
     # Failed, so a leaking retry or recover would visibly move it back to pending.
     WebhookDelivery.objects.filter(webhook=webhook).update(
@@ -331,6 +335,12 @@ def with_random_ids(entry: Entry, made: dict) -> dict:
 # The tests --------------------------------------------------------------------------------------
 
 
+def _anonymous(response) -> dict:
+    body = response.json()
+    body["error"].pop("request_id")
+    return body
+
+
 @pytest.mark.parametrize("entry, method, intruder", list(_intruder_cases()))
 def test_an_intruder_gets_404_and_changes_nothing(client, tenant, other_tenant, entry, method, intruder):
     # given an object owned by tenant A's end user A, and an intruder's credential
@@ -348,8 +358,10 @@ def test_an_intruder_gets_404_and_changes_nothing(client, tenant, other_tenant, 
     expected = (404, "not_found") if kind in entry.kinds else (401, "unauthenticated")
     assert (response.status_code, response.json()["error"]["code"]) == expected, response.json()
     envelope = response.json()
-    assert set(envelope) == {"error"} and set(envelope["error"]) == {"code", "message", "details"}
-    assert (unknown.status_code, unknown.json()) == (response.status_code, response.json())
+    assert set(envelope) == {"error"}
+    assert set(envelope["error"]) == {"code", "message", "details", "request_id"}
+    # indistinguishable from an id that exists nowhere, but for each request's own id
+    assert (unknown.status_code, _anonymous(unknown)) == (response.status_code, _anonymous(response))
     # and the database is exactly as it was: nothing read into a change, deleted, revoked or queued
     assert database_rows() == before
 

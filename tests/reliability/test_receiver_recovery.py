@@ -19,6 +19,7 @@ from django.db import OperationalError, connection
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_build, events_record
 from tests.conftest import wait_for
 from webhooks import services
@@ -139,10 +140,11 @@ def test_every_event_arrives_once_the_receiver_is_back(tenant, celery_worker, se
     beat = Beat(BEAT_INTERVAL)
     try:
         # when events are recorded (one transaction: the worker starts on them as it commits)
+        order = topic_get("order.created").example  # a real payload: every delivery matches the catalogue
         events = events_record(
             [
-                event_build(organization_id=tenant.organization.pk, event_type="order.created", data={"n": n})
-                for n in range(EVENTS)
+                event_build(organization_id=tenant.organization.pk, event_type="order.created", data=order)
+                for _ in range(EVENTS)
             ]
         )
         sent = [str(event.id) for event in events]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from werkzeug import Response
 
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_record
 from webhooks import services
 from webhooks.models import WebhookDelivery
@@ -93,10 +94,9 @@ def test_every_event_arrives_though_the_worker_is_killed(tenant, httpserver):
     from orderly.celery import app
 
     app.conf.task_always_eager = False
-    sent = [
-        str(event_record(organization=tenant.organization, event_type="order.created", data={"n": n}).id)
-        for n in range(EVENTS)
-    ]
+    order = topic_get("order.created").example  # a real payload: every delivery matches the catalogue
+    sent = [str(event_record(organization=tenant.organization, event_type="order.created", data=order).id)
+            for _ in range(EVENTS)]
     assert WebhookDelivery.objects.count() == EVENTS
 
     # when a worker starts, is SIGKILLed mid-run, and another starts

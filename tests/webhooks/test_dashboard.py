@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_record
 from webhooks import services
 from webhooks.models import Webhook, WebhookDelivery
@@ -30,7 +31,9 @@ def test_list_detail_resend_and_recover(
         events=["order.created"],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        event_record(organization=tenant.organization, event_type="order.created", data={"id": "1"})
+        event_record(
+            organization=tenant.organization, event_type="order.created", data=topic_get("order.created").example
+        )
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed"
 

@@ -1,22 +1,25 @@
 from rest_framework import serializers
 
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
+EVENTS = {
+    "events": {"shape": {"type": "array", "items": {"type": "string", "enum": list(SUBSCRIBABLE_TOPICS)}}}
+}
+
 
 def _known_events(values):
-    unknown = [v for v in values if v not in SUBSCRIBABLE_TOPICS]
-    if unknown:
-        raise serializers.ValidationError(f"Unknown event type: {', '.join(unknown)}.")
-    return list(dict.fromkeys(values))
+    return unique_choices(values, SUBSCRIBABLE_TOPICS, "event type")
 
 
 class WebhookCreateInput(InputSerializer):
     url = serializers.URLField(max_length=2000)
     secret = serializers.CharField(min_length=16, max_length=128, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    events = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    events = serializers.ListField(
+        child=choice_field(SUBSCRIBABLE_TOPICS, label="event type"), allow_empty=False
+    )
 
     def validate_events(self, values):
         return _known_events(values)
@@ -25,7 +28,9 @@ class WebhookCreateInput(InputSerializer):
 class WebhookUpdateInput(InputSerializer):
     url = serializers.URLField(max_length=2000, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    events = serializers.ListField(child=serializers.CharField(), allow_empty=False, required=False)
+    events = serializers.ListField(
+        child=choice_field(SUBSCRIBABLE_TOPICS, label="event type"), allow_empty=False, required=False
+    )
     isActive = serializers.BooleanField(required=False)
 
     def validate_events(self, values):
@@ -37,6 +42,8 @@ class RecoverInput(InputSerializer):
 
 
 class WebhookOutput(OutputSerializer):
+    json_shapes = EVENTS
+
     class Meta:
         model = Webhook
         fields = [
@@ -55,6 +62,7 @@ class WebhookOutput(OutputSerializer):
 
 
 class WebhookCreatedOutput(OutputSerializer):
+    json_shapes = EVENTS
     secret = serializers.SerializerMethodField()
 
     class Meta:
@@ -91,3 +99,10 @@ class DeliveryOutput(OutputSerializer):
             "created_at",
             "attempt_log",
         ]
+
+
+class EventCatalogEntryOutput(serializers.Serializer):
+    id = serializers.CharField(help_text="The topic, e.g. `order.created`.")
+    description = serializers.CharField()
+    schema = serializers.JSONField(help_text="JSON Schema (2020-12) of the whole delivery body.")
+    example = serializers.JSONField(help_text="An example delivery body.")

@@ -11,6 +11,7 @@ from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.views import ApiView, deleted, ok
 from webhooks import services
 from webhooks.api import serializers as s
+from webhooks.event_schemas import event_catalog
 from webhooks.models import Webhook
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
@@ -52,6 +53,16 @@ class EventTypesView(OwnerMixin, ApiView):
     )
     def get(self, request):
         return ok(list(SUBSCRIBABLE_TOPICS))
+
+
+class EventCatalogView(OwnerMixin, ApiView):
+    """Each topic an endpoint can receive: its JSON Schema (2020-12) and an example delivery body."""
+
+    required = END_USER_READ
+
+    @extend_schema(responses={200: unpaginated(s.EventCatalogEntryOutput(many=True))})
+    def get(self, request):
+        return ok([topic.as_catalog_entry() for topic in event_catalog()])
 
 
 class WebhookListView(OwnerMixin, ApiView):
@@ -148,6 +159,7 @@ class RotateSecretView(OwnerMixin, ApiView):
 
 VIEWS = [
     ("event-types", EventTypesView),
+    ("event-catalog", EventCatalogView),
     ("", WebhookListView),
     ("<uuid:pk>", WebhookDetailView),
     ("<uuid:pk>/test", WebhookTestView),
