@@ -1,6 +1,5 @@
 """Bridge endpoints: thin adapters around bridges.services."""
 
-import json
 
 from django.conf import settings
 from django.shortcuts import render
@@ -39,6 +38,7 @@ from bridges.services import (
 from bridges.shopify import client as shopify
 from bridges.shopify.services import shopify_webhook_receive
 from bridges.sync import sync_run_request
+from orderly.api.parsers import json_body_loads
 from orderly.api.permissions import ApiKey, Public, Session
 from orderly.api.schema import unenveloped, unpaginated
 from orderly.api.throttling import PublicThrottle
@@ -331,10 +331,8 @@ class ShopifyWebhookView(ApiView):
         }
         if errors:
             raise DomainError(ErrorCode.VALIDATION_ERROR, "Missing Shopify headers.", details=errors)
-        try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError):
-            raise DomainError(ErrorCode.INVALID_JSON, "The body is not JSON.") from None
+        # The same refusals as every other body (depth, surrogates, NULs, numbers past 64 bits).
+        payload = json_body_loads(body)
         if not isinstance(payload, dict) or json_problem(payload):
             raise validation_error("body", "Expected a JSON object the platform can store.")
         _outcome, duplicate = shopify_webhook_receive(

@@ -113,30 +113,35 @@ def json_body_check(data) -> None:
             raise ValidationError({"non_field_errors": [message]})
 
 
+def json_body_loads(raw: bytes, encoding: str = "utf-8"):
+    """A request body's JSON with every refusal above; for a view that must read the raw bytes
+    itself (a signed webhook) as much as for the parser."""
+    try:
+        text = codecs.decode(raw, encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+    if json_too_deep(text):
+        raise DomainError(
+            ErrorCode.INVALID_JSON,
+            f"JSON nested deeper than {MAX_DEPTH} levels is not accepted.",
+            details={"maxDepth": MAX_DEPTH},
+        )
+    try:
+        data = json.loads(
+            text, parse_float=_finite_float, parse_int=_bounded_int, parse_constant=_refuse_constant
+        )
+    except _NumberOutOfRange as exc:
+        raise DomainError(
+            ErrorCode.INVALID_JSON,
+            "A number in the body is out of range: floats must be finite, integers within 64 bits.",
+            details={"number": [str(exc)[:40]]},
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+    json_body_check(data)
+    return data
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        encoding = parsers.get_encoding(parser_context or {})
-        try:
-            text = codecs.decode(stream.read(), encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
-        if json_too_deep(text):
-            raise DomainError(
-                ErrorCode.INVALID_JSON,
-                f"JSON nested deeper than {MAX_DEPTH} levels is not accepted.",
-                details={"maxDepth": MAX_DEPTH},
-            )
-        try:
-            data = json.loads(
-                text, parse_float=_finite_float, parse_int=_bounded_int, parse_constant=_refuse_constant
-            )
-        except _NumberOutOfRange as exc:
-            raise DomainError(
-                ErrorCode.INVALID_JSON,
-                "A number in the body is out of range: floats must be finite, integers within 64 bits.",
-                details={"number": [str(exc)[:40]]},
-            ) from None
-        except (ValueError, RecursionError) as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
-        json_body_check(data)
-        return data
+        return json_body_loads(stream.read(), parsers.get_encoding(parser_context or {}))

@@ -12,6 +12,9 @@ A property test then lets hypothesis pick the position and the hostile value —
 them, from the schema's own declared types — and checks the same.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 
@@ -28,6 +31,10 @@ from tests.reliability import test_schemathesis as schemathesis_test
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore")]
 
 HUGE = "__huge_number__"
+SHOPIFY_SECRET = "shpss_hostile_json_test"
+# Signed by its sender rather than authenticated: each variant is signed like a real Shopify delivery,
+# so the body itself is what the view judges.
+SHOPIFY_WEBHOOKS = "/api/v1/bridges/shopify/webhooks"
 DEEP_LEVELS = 40
 ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 DEEP_MARK = re.compile(r'"__deep_(\d+)__"')
@@ -37,6 +44,10 @@ DEEP_MARK = re.compile(r'"__deep_(\d+)__"')
 def _offline_and_unthrottled(settings):
     settings.ORDERLY_BRIDGE_SERVICE_URL = "http://127.0.0.1:9/{type}"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ORDERLY_SHOPIFY_CLIENT_ID, settings.ORDERLY_SHOPIFY_CLIENT_SECRET = (
+        "hostile-test",
+        SHOPIFY_SECRET,
+    )
     # Hundreds of requests from one client: the throttles are tested elsewhere.
     rates = {"auto_session": "100000/min", "public": "100000/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
@@ -68,6 +79,16 @@ def _valid_bodies(tenant, owner) -> dict[tuple[str, str], tuple[str, dict, dict]
                 valid.parts["body"],
                 valid.parts.get("headers", {}),
             )
+    shopify_headers = {
+        "X-Shopify-Topic": "orders/create",
+        "X-Shopify-Shop-Domain": "hostile.myshopify.com",
+        "X-Shopify-Webhook-Id": "hostile-1",
+    }
+    found[("POST", SHOPIFY_WEBHOOKS)] = (
+        SHOPIFY_WEBHOOKS,
+        {"id": 1, "name": "#1001", "note": "x"},
+        shopify_headers,
+    )
     for entry in matrix.MATRIX:
         for method, body in entry.methods.items():
             if body is not None:
@@ -140,6 +161,11 @@ def hostile_variants(body) -> list[tuple[str, object]]:
 
 def _send(client, method, path, text: str, token, headers):
     auth = bearer(token) if token else {}
+    if path == SHOPIFY_WEBHOOKS:
+        digest = hmac.new(
+            SHOPIFY_SECRET.encode(), text.encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).digest()
+        headers = {**headers, "X-Shopify-Hmac-Sha256": base64.b64encode(digest).decode()}
     extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
     return client.generic(method, path, text, content_type="application/json", **auth, **extra)
 

@@ -24,6 +24,14 @@ pytestmark = [
 RECEIVER = "http://127.0.0.1:9/hook"
 
 
+@pytest.fixture(autouse=True)
+def _offline(settings):
+    # A new bridge starts its first sync after commit (eagerly here): against the discard port, and
+    # with no retries, it fails at once instead of waiting out the retry schedule.
+    settings.ORDERLY_BRIDGE_SERVICE_URL = "http://127.0.0.1:9/{type}"
+    settings.ORDERLY_BRIDGE_SYNC_RETRIES = 0
+
+
 def _race(count: int, path: str, body: dict, token: str) -> list[tuple[int, str | None]]:
     def create():
         response = APIClient().post(path, body, format="json", **bearer(token))
