@@ -285,7 +285,7 @@ def _wrong_types(schema: dict, method: str, path: str) -> list[tuple[str, object
     found = []
     for name, field_schema in body_schema.get("properties", {}).items():
         field_schema = _resolve(schema, field_schema)
-        for value in WRONG_FOR.get(field_schema.get("type"), []):
+        for value in WRONG_FOR.get(_schema_type(field_schema), []):
             found.append((name, value))
     return found
 
@@ -366,3 +366,11 @@ def test_property_hostile_json_is_a_client_error_and_writes_nothing(world):
 
     run()
     assert wrong == [], "\n".join(dict.fromkeys(wrong))
+
+
+def _schema_type(field_schema: dict):
+    """The field's JSON type; OpenAPI 3.1 writes a nullable one as a list (`["string", "null"]`)."""
+    kind = field_schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind
