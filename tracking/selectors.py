@@ -49,9 +49,9 @@ PROBLEM_STATUSES = {
 
 def tracking_page_by_token(token: str) -> TrackingPage | None:
     """The page behind a token whatever its state (for branding the "no longer available" page)."""
-    return (
-        TrackingPage.objects.select_related("shipment", "organization__embed_config").filter(token=token).first()
-    )
+    # No ORDER BY (`.first()` would add the model's): the token is unique, its index answers alone.
+    queryset = TrackingPage.objects.select_related("shipment", "organization__embed_config").filter(token=token)
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def _https_url(value) -> str | None:

@@ -109,10 +109,14 @@ def tracking_page_live(*, token: str) -> TrackingPage:
     """
     if not TOKEN_RE.fullmatch(token):
         raise not_found("Tracking page")
-    page = (
-        TrackingPage.objects.select_related("shipment__order", "organization__embed_config")
-        .filter(token=token)
-        .first()
+    # No ORDER BY (`.first()` would add the model's): the token is unique, its index answers alone.
+    page = next(
+        iter(
+            TrackingPage.objects.select_related("shipment__order", "organization__embed_config")
+            .filter(token=token)
+            .order_by()[:1]
+        ),
+        None,
     )
     if page is None:
         raise not_found("Tracking page")

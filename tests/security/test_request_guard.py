@@ -68,7 +68,9 @@ def test_a_nul_in_the_query_is_a_400_naming_the_parameter(client, tenant):
     with no_lookup():
         response = client.get("/api/v1/embed/config?slug=ab%00c")
     assert response.status_code == 400
-    assert response.json()["error"] == {
+    error = response.json()["error"]
+    assert error.pop("request_id") == response["X-Request-Id"]  # CONTRACT §3 rev. 2
+    assert error == {
         "code": "validation_error",
         "message": "Invalid query parameter.",
         "details": {"slug": ["Null characters are not allowed."]},
