@@ -31,7 +31,7 @@ def test_a_trailing_newline_is_refused_not_matched_by_dollar(client, tenant, bod
 
     # then it is refused, and nothing is stored
     assert response.status_code == 400, response.json()
-    assert field in response.json()["error"]["details"]
+    assert any(key == field or key.startswith(f"{field}.") for key in response.json()["error"]["details"])
     tenant.config.refresh_from_db()
     assert "\n" not in tenant.config.slug
     assert "\n" not in str(tenant.config.branding)
@@ -58,7 +58,7 @@ def test_order_currency_with_a_trailing_newline_is_refused(client, tenant):
 def test_logo_url_host_is_the_parsed_host(client, tenant, url):
     response = _patch_config(client, tenant, {"branding": {"logo_url": url}})
     assert response.status_code == 400
-    assert "branding" in response.json()["error"]["details"]
+    assert any(key.startswith("branding") for key in response.json()["error"]["details"])
 
 
 @pytest.mark.parametrize(
