@@ -3,6 +3,7 @@
 import pytest
 from pytest_httpserver import HTTPServer
 
+from orderly.events.catalog import topic_get
 from orderly.events.services import event_record
 from tests.conftest import bearer
 from webhooks.models import Webhook, WebhookDelivery
@@ -93,7 +94,12 @@ def test_ipv6_loopback_is_allowed_like_ipv4_loopback_when_private_is_allowed(
         "/api/v1/embed/webhooks", {"url": url, "events": ["order.created"]}, format="json", **bearer(token)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        event_record(organization=tenant.organization, event_type="order.created", end_user=end_user, data={})
+        event_record(
+            organization=tenant.organization,
+            event_type="order.created",
+            end_user=end_user,
+            data=topic_get("order.created").example,  # a real payload: deliveries are checked against the catalogue
+        )
 
     # then it is accepted, and the delivery reaches the receiver
     assert response.status_code == 201, response.json()
