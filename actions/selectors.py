@@ -22,10 +22,11 @@ def action_request_list(*, end_user, status: str | None = None):
 
 
 # What the queue shows (the API's answer and the dashboard's rows): the request, its end user and
-# only the order's number.
+# only the order's number; the page also shows the outcome of the operation an approval started.
 QUEUE_COLUMNS = (
     "id",
     "order_id",
+    "operation_id",
     "order__order_number",
     "action_type",
     "title",

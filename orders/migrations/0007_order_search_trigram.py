@@ -16,6 +16,15 @@ ORDER_SEARCH_INDEXES = {
 }
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django's operation skips other databases going forwards but not backwards (it asks SQLite
+    for `pg_extension`): skip both ways."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -40,6 +49,6 @@ class Migration(migrations.Migration):
     dependencies = [("orders", "0006_indexes_cover_list_order")]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.RunPython(create_indexes, drop_indexes, elidable=False),
     ]

@@ -215,3 +215,21 @@ def test_demo_seed_is_idempotent(tenant):
         "note",
         "other",
     }
+
+
+def test_queue_page_query_count_is_flat_in_rows(tenant, staff):
+    """Each row's columns come with the page's one query (a deferred column read per row was an N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = OrderFactory(end_user=tenant.end_user())
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(QUEUE).status_code == 200
+        return len(captured.captured_queries)
+
+    ActionRequestFactory.create_batch(2, order=order)
+    few = queries()
+    ActionRequestFactory.create_batch(12, order=order)
+    assert queries() == few
