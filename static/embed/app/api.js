@@ -68,8 +68,9 @@ function scheduleRefresh() {
   const expires = new Date(session.expiresAt).getTime();
   const lifetime = Math.max(0, expires - Date.now());
   const margin = Math.min(60000, Math.max(5000, lifetime * 0.2));
-  // A clock far off the server's would ask again and again; then the 401 path alone refreshes.
-  if (lifetime <= margin) return;
+  // A token that looks nearly spent on arrival means this clock runs ahead of the server's (or
+  // the TTL is tiny): a timer would ask again and again, so the 401 path alone refreshes it.
+  if (lifetime < 2 * margin) return;
   refreshTimer = setTimeout(() => requestToken().catch(() => {}), lifetime - margin);
 }
 
