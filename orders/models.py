@@ -54,6 +54,10 @@ class Order(TimestampedModel):
         "bridges.Bridge", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
     external_id = models.CharField(max_length=255)
+    # Whose `external_id` this is (CONTRACT §10): "" for an order the integrator pushed, else the id
+    # of the bridge that brought it. The key outlives the bridge: deleting one nulls `bridge` but two
+    # stores' "1001" stay two orders.
+    source = models.CharField(max_length=36, blank=True, default="", editable=False)
     order_number = models.CharField(max_length=100)
     po_number = models.CharField(max_length=100, null=True, blank=True)
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
@@ -81,7 +85,10 @@ class Order(TimestampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "external_id"], name="order_unique_external_id"),
+            # Also the lookup of an ingest without `bridgeId` (organization, external_id) across sources.
+            models.UniqueConstraint(
+                fields=["organization", "external_id", "source"], name="order_unique_source_external_id"
+            ),
         ]
         # Each list's filter and its whole ordering, with the id last, so a page, its count and a
         # deep page's id scan are read from the index alone; the data room's lists also carry the

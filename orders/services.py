@@ -130,12 +130,13 @@ def _order_apply(*, order: Order, values: dict) -> dict:
 def order_upsert(
     *, organization, data: dict, actor_type: str = "api_key", actor_id: str = "", bridge=None
 ) -> tuple[Order, bool]:
-    """Create or update the order with `external_id` in the organization; returns (order, created).
+    """Create or update the order with `external_id`; returns (order, created).
 
-    An unknown end user or bridge is a 404 and nothing is written. An update that changes
-    nothing leaves the order (and its version tag) as it is; `order.upsert_changes` says what changed.
-    With `bridge` (a bridge sync), the order is that bridge's, for the bridge's end user: an order
-    with the same `external_id` that belongs to another bridge or end user is a 409, never taken over.
+    Orders are keyed by (bridge, `external_id`) (CONTRACT §10): with `bridge` (a bridge sync) the
+    order is that bridge's, for the bridge's end user, and `bridgeId` on an ingest names the bridge
+    the same way; without either, `external_id` is the integrator's own, in the organization. An
+    unknown end user or bridge is a 404 and nothing is written. An update that changes nothing
+    leaves the order (and its version tag) as it is; `order.upsert_changes` says what changed.
     """
     if bridge is not None:
         end_user = bridge.end_user
@@ -148,22 +149,24 @@ def order_upsert(
     values = _order_values(organization=organization, data=data)
     if bridge is not None:
         values["bridge_id"] = bridge.pk
+    bridge_id = values.get("bridge_id")
     values["end_user"] = end_user
     external_id = data["external_id"]
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .filter(organization=organization, external_id=external_id)
-            .first()
+        order = _order_locate(
+            organization=organization, external_id=external_id, bridge_id=bridge_id, bridge=bridge
         )
         if order is None:
+            source = str(bridge_id) if bridge_id else ""
             try:
                 with transaction.atomic():
-                    order = Order.objects.create(organization=organization, external_id=external_id, **values)
+                    order = Order.objects.create(
+                        organization=organization, external_id=external_id, source=source, **values
+                    )
             except IntegrityError:
                 # A concurrent request created it first: fall through to the update path.
                 order = Order.objects.select_for_update().get(
-                    organization=organization, external_id=external_id
+                    organization=organization, external_id=external_id, source=source
                 )
             else:
                 snapshot = {f: _wire(getattr(order, f)) for f in ("order_number", "status")}
@@ -172,8 +175,9 @@ def order_upsert(
                 )
                 order.upsert_changes = snapshot
                 return order, True
-        if bridge is not None:
-            _bridge_claim_check(order=order, bridge=bridge)
+        if bridge_id:
+            # An order pushed before its bridge synced it becomes that bridge's.
+            _order_source_move(order=order, bridge_id=bridge_id)
         end_user_changed = order.end_user_id != end_user.pk
         values.pop("end_user")
         changes = _order_apply(order=order, values=values)
@@ -187,16 +191,37 @@ def order_upsert(
     return order, False
 
 
-def _bridge_claim_check(*, order: Order, bridge) -> None:
-    """A synced order may update its own bridge's order, or one the integrator pushed for the same
-    end user before the bridge synced; anything else would move another store's order."""
-    if order.bridge_id == bridge.pk or (order.bridge_id is None and order.end_user_id == bridge.end_user_id):
-        return
-    raise DomainError(
-        ErrorCode.CONFLICT,
-        "Another order of the organization already has this externalId.",
-        details={"externalId": [f"'{order.external_id}' belongs to another order."]},
+def _order_locate(*, organization, external_id: str, bridge_id, bridge) -> Order | None:
+    """The order an upsert updates, locked; None when it creates one.
+
+    With a bridge: that bridge's order, else one the integrator pushed without a bridge (for the
+    bridge's end user, when a sync asks), which the bridge then takes over; another bridge's order
+    is never moved. Without: the integrator's own order, else the one bridge's order that has
+    this `external_id`; were there several, only `bridgeId` can say which.
+    """
+    candidates = list(
+        Order.objects.select_for_update()
+        .filter(organization=organization, external_id=external_id)
+        .order_by("created_at", "pk")
     )
+    by_source = {order.source: order for order in candidates}
+    if bridge_id:
+        own = by_source.get(str(bridge_id))
+        if own is not None:
+            return own
+        pushed = by_source.get("")
+        if pushed is not None and (bridge is None or pushed.end_user_id == bridge.end_user_id):
+            return pushed
+        return None
+    if "" in by_source:
+        return by_source[""]
+    if len(candidates) > 1:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "Orders of several bridges have this externalId: send bridgeId to say which one.",
+            details={"bridgeId": ["Required: several bridges' orders have this externalId."]},
+        )
+    return candidates[0] if candidates else None
 
 
 def order_reassign(*, order: Order, end_user: EndUser) -> list:
@@ -229,12 +254,33 @@ def order_update(
         order = Order.objects.select_for_update().filter(organization=organization, pk=order_id).first()
         if order is None:
             raise not_found("Order")
+        if "bridge_id" in values:
+            _order_source_move(order=order, bridge_id=values["bridge_id"])
         changes = _order_apply(order=order, values=values)
         if changes:
             _ingest_record(
                 order=order, kind="updated", changes=changes, actor_type=actor_type, actor_id=actor_id
             )
     return order
+
+
+def _order_source_move(*, order: Order, bridge_id) -> None:
+    """A PATCH that names another bridge (or none) moves the order's key with it, unless that key is
+    another order's: then it is a 409 and nothing changes."""
+    source = str(bridge_id) if bridge_id else ""
+    if source == order.source:
+        return
+    try:
+        # The unique key decides, also against a concurrent create of the same key.
+        with transaction.atomic():
+            Order.objects.filter(pk=order.pk).update(source=source)
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "That bridge already has an order with this externalId.",
+            details={"bridgeId": [f"The bridge already has an order '{order.external_id}'."]},
+        ) from None
+    order.source = source
 
 
 def order_ingest_process(*, ingest_id) -> bool:

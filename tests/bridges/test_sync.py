@@ -222,21 +222,56 @@ def test_an_invalid_order_is_skipped_counted_and_kept_on_the_run(service, bridge
     assert run.error_message.startswith("3 order(s) skipped. store-2: orderNumber: This field is required.")
 
 
-def test_an_order_of_another_bridge_is_never_taken_over(service, bridge, tenant):
+def test_two_stores_with_the_same_external_id_are_two_orders_and_neither_is_taken_over(
+    service, bridge, tenant, client
+):
     # given another end user's bridge already holds externalId store-1
     other = BridgeFactory(end_user=tenant.end_user(), type="shipstation")
     service.orders = [store_order(1)]
     sync(other)
     theirs = Order.objects.get()
 
-    # when this bridge sends the same externalId
+    # when this bridge sends the same externalId (orders are keyed by bridge and externalId)
     run = sync(bridge)
 
-    # then it is skipped, and the other end user's order is untouched
-    assert (run.orders_created, run.orders_skipped) == (0, 1)
-    assert run.errors[0]["errors"] == {"externalId": ["'store-1' belongs to another order."]}
+    # then this bridge has an order of its own, and the other end user's is untouched
+    assert (run.status, run.orders_created, run.orders_skipped) == ("succeeded", 1, 0)
+    mine = Order.objects.exclude(pk=theirs.pk).get()
+    assert (mine.external_id, mine.bridge_id, mine.end_user_id) == ("store-1", bridge.pk, bridge.end_user_id)
     theirs.refresh_from_db()
     assert theirs.bridge_id == other.pk and theirs.end_user_id == other.end_user_id
+
+    # when the other bridge is deleted, its order stays, and a re-sync of this one updates its own
+    client.delete(f"/api/v1/embed/bridges/{other.pk}", **bearer(tenant.session(end_user=other.end_user)))
+    assert not Bridge.objects.filter(pk=other.pk).exists()
+    service.orders = [store_order(1, notes="second pass")]
+    run = sync(bridge)
+    assert (run.orders_created, run.orders_updated) == (0, 1)
+    assert Order.objects.count() == 2
+    assert Order.objects.get(pk=mine.pk).notes == "second pass"
+    assert Order.objects.get(pk=theirs.pk).bridge_id is None
+
+
+def test_an_order_the_integrator_pushed_for_the_end_user_is_taken_over_by_its_bridge(
+    service, bridge, owner, tenant, client
+):
+    # given the integrator pushed store-1 for this end user before the store was connected
+    key = tenant.api_key("orders:write")
+    pushed = client.post(
+        "/api/v1/orders",
+        {"endUserId": str(owner.pk), "externalId": "store-1", "orderNumber": "#1001"},
+        format="json",
+        **bearer(key),
+    ).json()["data"]
+
+    # when the bridge syncs the same externalId
+    service.orders = [store_order(1)]
+    run = sync(bridge)
+
+    # then it is the same order, now the bridge's
+    assert (run.orders_created, run.orders_updated) == (0, 1)
+    order = Order.objects.get()
+    assert str(order.pk) == pushed["id"] and order.bridge_id == bridge.pk
 
 
 # Failures -----------------------------------------------------------------------------------------

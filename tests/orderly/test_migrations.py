@@ -68,6 +68,8 @@ def test_a_database_of_the_previous_layout_migrates_with_its_data():
     order = Order.objects.select_related("end_user", "bridge").get(external_id="x-1")
     assert order.end_user == EndUser.objects.get(external_id="m-1")
     assert order.bridge == Bridge.objects.get(name="Store") and order.bridge.end_user_id == order.end_user_id
+    # a bridge's order is keyed by that bridge (CONTRACT §10)
+    assert order.source == str(order.bridge_id)
     assert EmbedSession.objects.get().end_user_id == order.end_user_id
     # one status-change activity type from now on
     assert list(order.activities.values_list("activity_type", flat=True)) == ["status_change"]

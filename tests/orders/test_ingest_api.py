@@ -507,3 +507,55 @@ def test_checkpoint_needs_tracking_scope(client, tenant):
         client, tenant.api_key("shipments:write"), shipment, "delivered", "2026-01-18T12:00:00Z"
     )
     assert response.status_code == 403
+
+
+def test_orders_are_keyed_by_bridge_and_external_id(client, tenant):
+    # given two stores of one end user, each with an order "1001"
+    end_user = tenant.end_user()
+    key = tenant.api_key("orders:write", "orders:read")
+    first, second = BridgeFactory(end_user=end_user), BridgeFactory(end_user=end_user)
+
+    def push(**fields):
+        return client.post(ORDERS, order_body(end_user, externalId="1001", **fields), format="json", **bearer(key))
+
+    a = push(bridgeId=str(first.pk)).json()["data"]
+    b = push(bridgeId=str(second.pk)).json()["data"]
+
+    # then: two orders, one per bridge; pushing again with a bridge updates that bridge's own
+    assert a["id"] != b["id"]
+    again = push(bridgeId=str(second.pk), status="confirmed")
+    assert again.status_code == 202 and again.json()["data"]["id"] == b["id"]
+    assert Order.objects.get(pk=a["id"]).status == "pending"
+
+    # when: the integrator pushes "1001" without saying which bridge
+    ambiguous = push()
+
+    # then: a 409 that asks for bridgeId, and nothing written
+    assert ambiguous.status_code == 409
+    assert ambiguous.json()["error"]["details"] == {
+        "bridgeId": ["Required: several bridges' orders have this externalId."]
+    }
+    assert Order.objects.filter(organization=tenant.organization).count() == 2
+
+
+def test_a_patch_cannot_move_an_order_onto_a_key_another_order_holds(client, tenant):
+    # given an order of each of two bridges, both "1001"
+    end_user = tenant.end_user()
+    key = tenant.api_key("orders:write")
+    first, second = BridgeFactory(end_user=end_user), BridgeFactory(end_user=end_user)
+    ids = [
+        client.post(ORDERS, order_body(end_user, bridgeId=str(b.pk)), format="json", **bearer(key)).json()["data"]["id"]
+        for b in (first, second)
+    ]
+
+    # when: the second is moved to the first bridge
+    moved = client.patch(f"{ORDERS}/{ids[1]}", {"bridgeId": str(first.pk)}, format="json", **bearer(key))
+
+    # then: 409, and it stays the second bridge's
+    assert moved.status_code == 409
+    assert Order.objects.get(pk=ids[1]).bridge_id == second.pk
+
+    # when: it is moved off any bridge, then an unbridged push of "ext_1001" is that order
+    assert client.patch(f"{ORDERS}/{ids[1]}", {"bridgeId": None}, format="json", **bearer(key)).status_code == 202
+    pushed = client.post(ORDERS, order_body(end_user, notes="again"), format="json", **bearer(key))
+    assert pushed.json()["data"]["id"] == ids[1]
