@@ -14,7 +14,7 @@ from orders.models import (
     ShipmentStatus,
     TrackingCheckpoint,
 )
-from orders.shapes import ADDRESS, DIMENSIONS, LINE_ITEM, LINE_ITEMS, TAGS, TOTALS, WEIGHT
+from orders.shapes import ACTION_DATA, ADDRESS, DIMENSIONS, LINE_ITEM, LINE_ITEMS, TAGS, TOTALS, WEIGHT
 
 # The JSON columns' shapes in the schema (shared components where several outputs show them).
 ORDER_SHAPES = {
@@ -103,9 +103,22 @@ class OrderCreateInput(OrderWriteInput):
     externalId = serializers.CharField(source="external_id", max_length=255)
     orderNumber = serializers.CharField(source="order_number", max_length=100)
 
+    # The order's end user, named one way: exactly one of the two (CONTRACT §4 `endUserId | externalUserId`).
+    schema_extra = {
+        "oneOf": [
+            {"required": ["endUserId"], "title": "By end user id"},
+            {"required": ["externalUserId"], "title": "By external user id"},
+        ]
+    }
+
     def validate(self, attrs):
-        if not attrs.get("end_user_id") and not attrs.get("external_user_id"):
+        given = [name for name in ("end_user_id", "external_user_id") if name in attrs]
+        if not given:
             raise serializers.ValidationError({"endUserId": ["endUserId or externalUserId is required."]})
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                {"externalUserId": ["Send endUserId or externalUserId, not both."]}
+            )
         return attrs
 
 
@@ -113,9 +126,12 @@ class OrderActionInput(InputSerializer):
     action = serializers.CharField(max_length=100)
     versionTag = serializers.CharField(source="version_tag", max_length=100)
     language = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
-    data = ShapedJSONField(
-        {"description": "Any JSON value, passed on with the action."}, required=False, allow_null=True
-    )
+    data = ShapedJSONField(ACTION_DATA, required=False, allow_null=True)
+
+    def validate_data(self, value):
+        if value is not None and not isinstance(value, dict | str):
+            raise serializers.ValidationError("Must be an object or a string.")
+        return value
 
 
 class WeightInput(InputSerializer):
@@ -296,7 +312,7 @@ class OrderActionOutput(serializers.Serializer):
     language = serializers.CharField(
         source="metadata.language", read_only=True, default=None, allow_null=True
     )
-    data = ShapedJSONField({}, source="metadata.data", read_only=True, default=None, allow_null=True)
+    data = ShapedJSONField(ACTION_DATA, source="metadata.data", read_only=True, default=None, allow_null=True)
     created_at = IsoDateTimeField(read_only=True)
 
 
