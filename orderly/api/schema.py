@@ -19,7 +19,7 @@ import copy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 from orderly.api.fields import ShapedJSONField
@@ -302,7 +302,6 @@ class EnvelopeAutoSchema(AutoSchema):
             schema.pop("description", None)
         if direction == "request" and isinstance(serializer, InputSerializer):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
-            schema.update(copy.deepcopy(serializer.schema_extra))
         if direction == "response" and isinstance(serializer, OutputSerializer):
             # A model output sends every field it lists, null or not: all are required.
             schema["required"] = list(schema.get("properties", {}))
@@ -408,6 +407,12 @@ class EnvelopeAutoSchema(AutoSchema):
             if self.method == "POST":
                 headers.update(REPLAYED_HEADER)
         return dict(sorted(responses.items()))
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body is not None and isinstance(self.get_request_serializer(), PolymorphicProxySerializer):
+            body["required"] = True  # each variant has required fields; drf-spectacular cannot tell
+        return body
 
     def _get_parameters(self):
         parameters = super()._get_parameters()

@@ -20,12 +20,7 @@ class InputSerializer(serializers.Serializer):
 
     Types are strict (CONTRACT §3 rev. 2): DRF would read `"30"` as an integer, `"no"` as false and
     `0` as the string "0"; here a value must already have its field's JSON type (`json_type_error`).
-
-    `schema_extra` is merged into the body's OpenAPI schema: a rule across fields that `validate()`
-    enforces and field types cannot say (e.g. exactly one of two fields, as `oneOf`).
     """
-
-    schema_extra: dict = {}
 
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):

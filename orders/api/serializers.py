@@ -1,5 +1,6 @@
 """Ingest bodies (camelCase, CONTRACT §4) and the order/shipment shapes of the seeds (snake_case)."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from orderly.api.fields import ANY_OBJECT, IsoDateTimeField, ShapedJSONField
@@ -103,14 +104,6 @@ class OrderCreateInput(OrderWriteInput):
     externalId = serializers.CharField(source="external_id", max_length=255)
     orderNumber = serializers.CharField(source="order_number", max_length=100)
 
-    # The order's end user, named one way: exactly one of the two (CONTRACT §4 `endUserId | externalUserId`).
-    schema_extra = {
-        "oneOf": [
-            {"required": ["endUserId"], "title": "By end user id"},
-            {"required": ["externalUserId"], "title": "By external user id"},
-        ]
-    }
-
     def validate(self, attrs):
         given = [name for name in ("end_user_id", "external_user_id") if name in attrs]
         if not given:
@@ -120,6 +113,28 @@ class OrderCreateInput(OrderWriteInput):
                 {"externalUserId": ["Send endUserId or externalUserId, not both."]}
             )
         return attrs
+
+
+# The schema's two spellings of an order create, one per way of naming the end user, so the document
+# says "exactly one of endUserId and externalUserId" (`oneOf`) as `OrderCreateInput.validate` does,
+# in a form generators turn into a union of two typed bodies.
+class OrderCreateForEndUserInput(OrderCreateInput):
+    externalUserId = None
+    endUserId = serializers.UUIDField(source="end_user_id", help_text="The end user's id.")
+
+
+class OrderCreateForExternalUserInput(OrderCreateInput):
+    endUserId = None
+    externalUserId = serializers.CharField(
+        source="external_user_id", max_length=255, help_text="The end user's id in your system."
+    )
+
+
+ORDER_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="OrderCreateInput",
+    serializers=[OrderCreateForEndUserInput, OrderCreateForExternalUserInput],
+    resource_type_field_name=None,
+)
 
 
 class OrderActionInput(InputSerializer):
