@@ -3,9 +3,15 @@ from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
-from operations.api.serializers import OperationCreateInput, OperationDetailOutput, OperationOutput
+from operations.api.serializers import (
+    OPERATION_CREATE_SCHEMA,
+    OperationCreateInput,
+    OperationDetailOutput,
+    OperationOutput,
+)
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
+from operations.registry import operation_type_names
 from orderly.api.fields import iso_ms
 from orderly.api.permissions import ApiKey
 from orderly.api.views import ApiView, ok
@@ -20,10 +26,12 @@ LIST_PARAMS = [
 
 
 class TransitionOutput(serializers.Serializer):
+    """The operation after a transition: `type` for execute and cancel, `undo_at` for undo."""
+
     id = serializers.UUIDField()
-    status = serializers.CharField()
-    type = serializers.CharField(required=False)
-    undo_at = serializers.CharField(required=False)
+    status = serializers.ChoiceField(OperationStatus.choices)
+    type = serializers.ChoiceField(operation_type_names(), required=False)
+    undo_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class OperationListView(ApiView):
@@ -43,7 +51,7 @@ class OperationListView(ApiView):
         )
         return self.paginate(queryset, OperationOutput)
 
-    @extend_schema(request=OperationCreateInput, responses={201: OperationDetailOutput})
+    @extend_schema(request=OPERATION_CREATE_SCHEMA, responses={201: OperationDetailOutput})
     def post(self, request):
         data = self.validated(OperationCreateInput)
         operation = services.operation_create(

@@ -164,7 +164,10 @@ def test_the_generated_python_client_drives_the_integrator_flow(
     assert session.parsed.data.token.startswith("est_")
     assert session.parsed.data.end_user.external_id == "user_12345"
     assert session.parsed.data.end_user.email == "merchant@store.com"
-    assert set(session.parsed.data.scopes) == {"bridges:read", "orders:read"}
+    assert set(session.parsed.data.scopes) == {
+        models.SessionScopeEnum.BRIDGESREAD,
+        models.SessionScopeEnum.ORDERSREAD,
+    }
 
     assert order.status_code == 202
     assert order.parsed.data.order_number == "1001"
