@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -133,12 +134,12 @@ class ConfigSettingsInput(serializers.DictField):
 
 
 class ConfigUpdateInput(InputSerializer):
-    slug = serializers.RegexField(
-        SLUG_RE,
+    # The validator puts the slug's pattern in the schema too (drf-spectacular reads RegexValidator).
+    slug = serializers.CharField(
         required=False,
         max_length=63,
         trim_whitespace=False,
-        error_messages={"invalid": "Use 3–63 lowercase letters, digits and hyphens."},
+        validators=[RegexValidator(SLUG_RE, "Use 3–63 lowercase letters, digits and hyphens.")],
     )
     branding = BrandingInput(required=False)
     allowed_origins = serializers.ListField(

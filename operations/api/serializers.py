@@ -1,4 +1,3 @@
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from operations.models import Operation
@@ -26,39 +25,6 @@ class OperationCreateInput(InputSerializer):
     type = choice_field(operation_type_names(), label="operation type")
     order_id = serializers.UUIDField(required=False, allow_null=True)
     input = serializers.DictField(help_text="The type's input (docs/operations.md).")
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def _create_variant(type_name: str) -> type:
-    """One type's create body, for the schema: `type` fixed, the type's own `input`, and `order_id`
-    required when the type acts on an order (as `operation_create` insists)."""
-    handler = operation_type_get(type_name)
-    # The schema of a class, not an instance: DRF re-creates declared fields for every serializer.
-    const = extend_schema_field({"type": "string", "const": type_name})
-    type_field = const(type(f"{_camel(type_name)}TypeField", (serializers.CharField,), {}))()
-    order_id = (
-        serializers.UUIDField()
-        if handler.requires_order
-        else serializers.UUIDField(required=False, allow_null=True)
-    )
-    # A class of its own per type: the types' input serializers share names (`InputSerializer`).
-    input_class = type(f"{_camel(type_name)}OperationInput", (handler.InputSerializer,), {"__doc__": None})
-    return type(
-        f"{_camel(type_name)}OperationCreateInput",
-        (OperationCreateInput,),
-        {"__doc__": f"{handler.label}.", "type": type_field, "order_id": order_id, "input": input_class()},
-    )
-
-
-# The create body as the schema shows it: one variant per type, discriminated by `type`.
-OPERATION_CREATE_SCHEMA = PolymorphicProxySerializer(
-    component_name="OperationCreateInput",
-    serializers={name: _create_variant(name) for name in operation_type_names()},
-    resource_type_field_name="type",
-)
 
 
 class OperationOutput(OutputSerializer):

@@ -3,12 +3,7 @@ from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
-from operations.api.serializers import (
-    OPERATION_CREATE_SCHEMA,
-    OperationCreateInput,
-    OperationDetailOutput,
-    OperationOutput,
-)
+from operations.api.serializers import OperationCreateInput, OperationDetailOutput, OperationOutput
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_names
@@ -51,7 +46,7 @@ class OperationListView(ApiView):
         )
         return self.paginate(queryset, OperationOutput)
 
-    @extend_schema(request=OPERATION_CREATE_SCHEMA, responses={201: OperationDetailOutput})
+    @extend_schema(request=OperationCreateInput, responses={201: OperationDetailOutput})
     def post(self, request):
         data = self.validated(OperationCreateInput)
         operation = services.operation_create(

@@ -321,9 +321,11 @@ class EnvelopeAutoSchema(AutoSchema):
                 meta.pop("nullable", None)  # the shape already admits null (any JSON value does)
             return append_meta(schema, meta)
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if isinstance(field, serializers.ListField | serializers.ListSerializer) and not field.allow_empty:
-            # drf-spectacular maps `min_length`, not `allow_empty=False`: an empty list is a 400.
-            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        if isinstance(field, serializers.ListField) and not field.allow_empty and schema.get("type") in (
+            "array",
+            ["array", "null"],
+        ):
+            schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
         return schema
 
     def _is_list_view(self, serializer=None) -> bool:
