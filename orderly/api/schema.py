@@ -115,6 +115,8 @@ ERROR_DETAILS = {
         reason={"type": "string", "enum": ["revoked", "expired", "tracking_disabled"]},
     ),
     ErrorCode.INVALID_STATE: _details("The object's current status, when it has one.", status=STRING),
+    # A conflict with another object names the field that conflicts, as a validation error does.
+    ErrorCode.CONFLICT: _ref("FieldErrors"),
 }
 NO_DETAILS = {"type": "object", "description": "This code sends no details.", "additionalProperties": False}
 

@@ -121,3 +121,39 @@ def test_real_error_bodies_match_the_error_schema(client, tenant, openapi_docume
     # and a body the schema must refuse is refused: field messages that are not lists of strings
     wrong = {"error": {**answers[0][1].json()["error"], "details": {"orderNumber": "Required."}}}
     assert schema_errors(openapi_document, schema, wrong)
+
+
+def _raised_codes_with_details() -> set[str]:
+    """Every ErrorCode the code base raises with `details=…` (DomainError calls, `invalid_state`)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for path in root.glob("*/**/*.py"):
+        if any(part in (".venv", "tests", "node_modules", "migrations") for part in path.parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name == "invalid_state" and node.keywords:
+                codes.add("INVALID_STATE")
+            if name in ("DomainError", "json_error") and any(k.arg == "details" for k in node.keywords):
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Attribute):
+                    codes.add(first.attr)
+    return codes
+
+
+def test_every_code_raised_with_details_documents_them():
+    from orderly.api.schema import ERROR_DETAILS
+    from orderly.errors import ErrorCode
+
+    # given the codes the code base raises with details
+    raised = _raised_codes_with_details()
+    assert {"VALIDATION_ERROR", "INSUFFICIENT_SCOPE", "GONE"} <= raised  # the scan finds them
+
+    # then each has its `details` shape in the schema (every other code is documented as `{}`)
+    documented = {code.name for code in ERROR_DETAILS} | {ErrorCode.VALIDATION_ERROR.name}
+    assert raised - documented == set()
