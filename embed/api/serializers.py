@@ -29,7 +29,7 @@ BRANDING = {
         "secondary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
         "logo_url": {"type": ["string", "null"], "format": "uri"},
         "company_name": {"type": ["string", "null"], "maxLength": 100},
-        "support_url": {"type": ["string", "null"], "format": "uri", "description": "Help for customers."},
+        "support_url": {"type": ["string", "null"], "format": "uri"},
         "support_email": {"type": ["string", "null"], "format": "email"},
     },
     "additionalProperties": False,
