@@ -115,8 +115,10 @@ ERROR_DETAILS = {
         reason={"type": "string", "enum": ["revoked", "expired", "tracking_disabled"]},
     ),
     ErrorCode.INVALID_STATE: _details("The object's current status, when it has one.", status=STRING),
-    # A conflict with another object names the field that conflicts, as a validation error does.
+    # A conflict with another object names the field that conflicts, as a validation error does; a
+    # 404 may name the parameter that found nothing (an OAuth `state`) the same way, else sends `{}`.
     ErrorCode.CONFLICT: _ref("FieldErrors"),
+    ErrorCode.NOT_FOUND: _ref("FieldErrors"),
 }
 NO_DETAILS = {"type": "object", "description": "This code sends no details.", "additionalProperties": False}
 
