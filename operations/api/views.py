@@ -1,9 +1,13 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
-from operations.api.serializers import OperationCreateInput, OperationDetailOutput, OperationOutput
+from operations.api.serializers import (
+    OperationCreateInput,
+    OperationDetailOutput,
+    OperationOutput,
+    TransitionOutput,
+)
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from orderly.api.fields import iso_ms
@@ -17,15 +21,6 @@ LIST_PARAMS = [
     OpenApiParameter("sort", str, enum=list(selectors.SORT_FIELDS)),
     OpenApiParameter("order", str, enum=["asc", "desc"]),
 ]
-
-
-class TransitionOutput(serializers.Serializer):
-    """The operation after a transition: `type` for execute and cancel, `undo_at` for undo."""
-
-    id = serializers.UUIDField()
-    status = serializers.ChoiceField(OperationStatus.choices)
-    type = serializers.CharField(required=False, help_text="The operation's type.")
-    undo_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class OperationListView(ApiView):
