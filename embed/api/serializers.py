@@ -44,8 +44,8 @@ EMBED_SETTINGS = {
             "description": "Every auto-session needs a valid `userHash`.",
         },
         "trackingShowOrderNumber": {
-            "type": "boolean",
-            "description": "Tracking pages show the order number.",
+            "type": ["boolean", "null"],
+            "description": "Tracking pages show the order number (null: the default, they do not).",
         },
     },
     "additionalProperties": True,
