@@ -27,10 +27,11 @@ BRANDING = {
     "properties": {
         "primary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
         "secondary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
-        "logo_url": {"type": ["string", "null"], "format": "uri"},
+        # Each of these three may be "" (cleared), as BrandingInput allows.
+        "logo_url": {"type": ["string", "null"], "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
         "company_name": {"type": ["string", "null"], "maxLength": 100},
-        "support_url": {"type": ["string", "null"], "format": "uri"},
-        "support_email": {"type": ["string", "null"], "format": "email"},
+        "support_url": {"type": ["string", "null"], "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
+        "support_email": {"type": ["string", "null"], "anyOf": [{"format": "email"}, {"maxLength": 0}]},
     },
     "additionalProperties": False,
 }
