@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "orderly.api.schema.publish_event_webhooks",
+        "orderly.api.schema_examples.attach_examples",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # A PATCH body says which fields it requires itself (e.g. `status` on resolve).

@@ -13,7 +13,7 @@ from orderly.events.catalog import (
     topic_register,
 )
 from orders.models import FulfillmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
-from orders.shapes import TOTALS
+from orders.shapes import ACTION_DATA, TOTALS
 
 ORDER = closed(
     {
@@ -116,7 +116,7 @@ def register_order_topics() -> None:
                 "order_id": UUID,
                 "action": STRING,
                 "language": nullable(STRING),
-                "data": {"description": "The action's `data` as sent: any JSON value, or null."},
+                "data": ACTION_DATA,
                 "version_tag": STRING,
                 "order": ORDER,
             }

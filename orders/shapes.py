@@ -44,3 +44,10 @@ DIMENSIONS = closed(
     description="A parcel's size.",
 )
 TAGS = {"type": "array", "items": {"type": "string", "maxLength": 100}}
+# An order action's `data` (seed: order actions): "whatever else the automation needs". The seed
+# types it as a string and shows an object, so both are accepted, and null; nothing else.
+ACTION_DATA = {
+    "type": ["object", "string", "null"],
+    "additionalProperties": True,
+    "description": "Whatever the automation needs: an object (any keys) or a string; null when not sent.",
+}

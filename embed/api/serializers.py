@@ -3,13 +3,15 @@
 import re
 from urllib.parse import urlsplit
 
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.fields import ANY_OBJECT
+from orderly.api.fields import ANY_OBJECT, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
@@ -25,16 +27,41 @@ BRANDING = {
     "properties": {
         "primary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
         "secondary_color": {"type": ["string", "null"], "pattern": "^#[0-9A-Fa-f]{6}$"},
-        "logo_url": {"type": ["string", "null"], "format": "uri"},
+        # Each of these three may be "" (cleared), as BrandingInput allows.
+        "logo_url": {"type": ["string", "null"], "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
         "company_name": {"type": ["string", "null"], "maxLength": 100},
+        "support_url": {"type": ["string", "null"], "anyOf": [{"format": "uri"}, {"maxLength": 0}]},
+        "support_email": {"type": ["string", "null"], "anyOf": [{"format": "email"}, {"maxLength": 0}]},
     },
     "additionalProperties": False,
 }
 EMBED_SETTINGS = {
     "type": "object",
     "description": "Behaviour settings, e.g. `maxBridgesPerUser` (an integer ≥ 1, or null for no limit).",
-    "properties": {"maxBridgesPerUser": {"type": ["integer", "null"], "minimum": 1}},
+    "properties": {
+        "maxBridgesPerUser": {"type": ["integer", "null"], "minimum": 1},
+        "requireUserHash": {
+            "type": "boolean",
+            "description": "Every auto-session needs a valid `userHash`.",
+        },
+        "trackingShowOrderNumber": {
+            "type": ["boolean", "null"],
+            "description": "Tracking pages show the order number (null: the default, they do not).",
+        },
+    },
     "additionalProperties": True,
+}
+# The bridge types a public config offers: each type's public face (the full entry is /bridge-types).
+PUBLIC_BRIDGE_TYPE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "enum": list(BRIDGE_TYPES)},
+        "name": {"type": "string"},
+        "icon": {"type": "string"},
+        "category": {"type": "string"},
+    },
+    "required": ["id", "name", "icon", "category"],
+    "additionalProperties": False,
 }
 CONFIG_SHAPES = {
     "branding": {"shape": BRANDING, "component": "Branding"},
@@ -92,6 +119,7 @@ class BrandingInput(InputSerializer):
     validate_support_url = validate_logo_url
 
 
+@extend_schema_field(EMBED_SETTINGS)
 class ConfigSettingsInput(serializers.DictField):
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
@@ -107,7 +135,13 @@ class ConfigSettingsInput(serializers.DictField):
 
 
 class ConfigUpdateInput(InputSerializer):
-    slug = serializers.CharField(required=False, max_length=63, trim_whitespace=False)
+    # The validator puts the slug's pattern in the schema too (drf-spectacular reads RegexValidator).
+    slug = serializers.CharField(
+        required=False,
+        max_length=63,
+        trim_whitespace=False,
+        validators=[RegexValidator(SLUG_RE, "Use 3–63 lowercase letters, digits and hyphens.")],
+    )
     branding = BrandingInput(required=False)
     allowed_origins = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=50
@@ -119,11 +153,6 @@ class ConfigUpdateInput(InputSerializer):
     settings = ConfigSettingsInput(required=False)
     enabled_features = serializers.ListField(child=choice_field(FEATURES, label="feature"), required=False)
     is_active = serializers.BooleanField(required=False)
-
-    def validate_slug(self, value):
-        if not SLUG_RE.fullmatch(value):
-            raise serializers.ValidationError("Use 3–63 lowercase letters, digits and hyphens.")
-        return value
 
     def validate_allowed_origins(self, values):
         errors = []
@@ -169,9 +198,10 @@ class ConfigOutput(OutputSerializer):
 
 class PublicConfigOutput(serializers.Serializer):
     slug = serializers.CharField()
-    branding = serializers.DictField()
+    branding = ShapedJSONField(BRANDING, component="Branding")
     allowedBridgeTypes = serializers.SerializerMethodField()
 
+    @extend_schema_field({"type": "array", "items": PUBLIC_BRIDGE_TYPE})
     def get_allowedBridgeTypes(self, config) -> list[dict]:  # noqa: N802 - the wire name
         return [
             {"id": t.id, "name": t.name, "icon": t.icon, "category": t.category}

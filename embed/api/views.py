@@ -17,6 +17,7 @@ from orderly.api.throttling import AutoSessionThrottle, PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
 from orderly.errors import not_found, validation_error
 from orderly.events.models import Event
+from orderly.features import FEATURES, SESSION_SCOPES
 
 MANAGE = ApiKey("embed:manage")
 
@@ -25,8 +26,8 @@ def _session_fields() -> dict:
     return {
         "token": serializers.CharField(),
         "expiresAt": serializers.DateTimeField(),
-        "scopes": serializers.ListField(child=serializers.CharField()),
-        "enabledFeatures": serializers.ListField(child=serializers.CharField()),
+        "scopes": serializers.ListField(child=serializers.ChoiceField(SESSION_SCOPES)),
+        "enabledFeatures": serializers.ListField(child=serializers.ChoiceField(FEATURES)),
     }
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from operations.models import Operation
+from operations.models import Operation, OperationStatus
 from operations.registry import operation_type_get, operation_type_names
 from orderly.api.fields import ANY_OBJECT
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field
@@ -79,3 +79,12 @@ class OperationDetailOutput(OutputSerializer):
     def get_undoable(self, operation) -> bool:
         """Whether `POST …/undo` may succeed now: an undoable type, completed."""
         return operation.status == "completed" and operation_type_get(operation.type).undoable
+
+
+class TransitionOutput(serializers.Serializer):
+    """The operation after a transition: `type` for execute and cancel, `undo_at` for undo."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(OperationStatus.choices)
+    type = serializers.CharField(required=False, help_text="The operation's type.")
+    undo_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -1,9 +1,13 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework import status as http
 
 from operations import selectors, services
-from operations.api.serializers import OperationCreateInput, OperationDetailOutput, OperationOutput
+from operations.api.serializers import (
+    OperationCreateInput,
+    OperationDetailOutput,
+    OperationOutput,
+    TransitionOutput,
+)
 from operations.filters import OperationFilter
 from operations.models import Operation, OperationStatus
 from orderly.api.fields import iso_ms
@@ -17,13 +21,6 @@ LIST_PARAMS = [
     OpenApiParameter("sort", str, enum=list(selectors.SORT_FIELDS)),
     OpenApiParameter("order", str, enum=["asc", "desc"]),
 ]
-
-
-class TransitionOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    status = serializers.CharField()
-    type = serializers.CharField(required=False)
-    undo_at = serializers.CharField(required=False)
 
 
 class OperationListView(ApiView):

@@ -30,7 +30,10 @@ class IsoDateOrDateTimeField(forms.Field):
             parsed = None
         if parsed is None:
             raise forms.ValidationError("Enter an ISO 8601 date or date-time.")
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+        if timezone.is_aware(parsed):
+            # In UTC: PostgreSQL refuses an offset beyond ±15:59 (a 500), which ISO 8601 allows.
+            return parsed.astimezone(dt.UTC)
+        return timezone.make_aware(parsed, dt.UTC)
 
 
 class IsoDateOrDateTimeFilter(django_filters.Filter):

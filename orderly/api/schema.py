@@ -19,13 +19,15 @@ import copy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from rest_framework import serializers
 
 from orderly.api.fields import ShapedJSONField
 from orderly.api.pagination import page_parameters
 from orderly.api.permissions import ApiKey, Public, Session, requirement_for
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from orderly.errors import DEFAULT_STATUS, ErrorCode
+from orderly.features import FEATURES
 
 WIRE = "orderly_wire"  # the override key the markers below set on a response serializer
 JSON = "application/json"
@@ -58,32 +60,120 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
 
-ERROR_SCHEMA = {
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _details(description: str, **properties) -> dict:
+    """An error's `details`: each key optional (a refusal raised by DRF itself sends `{}`), no other."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+STRING = {"type": "string"}
+STRINGS = {"type": "array", "items": STRING}
+# What `details` holds, by code (every `DomainError(..., details=…)` in the code base); a code not
+# listed sends `{}`. `validation_error` is always `{field: [messages]}` (`flat_field_errors`).
+FIELD_ERRORS_SCHEMA = {
     "type": "object",
-    "description": "The error envelope every failed request answers with (CONTRACT §3).",
-    "properties": {
-        "error": {
-            "type": "object",
-            "properties": {
-                "code": {"type": "string", "enum": [code.value for code in ErrorCode]},
-                "message": {"type": "string"},
-                "details": {
-                    "type": "object",
-                    "description": "For `validation_error`, each field as the client spelled it → its "
-                    "messages; otherwise what the code documents (e.g. the missing scopes).",
-                },
-                "request_id": {
-                    "type": "string",
-                    "description": "The request's id, as in the `X-Request-Id` response header.",
-                },
-            },
-            "required": ["code", "message", "details", "request_id"],
-            "additionalProperties": False,
-        }
-    },
-    "required": ["error"],
-    "additionalProperties": False,
+    "description": "Each field as the client spelled it → its messages. Nested fields are joined with "
+    "dots (`customer.email`, `lineItems.0.sku`); errors of the body as a whole are under "
+    "`non_field_errors`; a header or query parameter is named as sent (`Idempotency-Key`, `limit`).",
+    "additionalProperties": STRINGS,
 }
+ERROR_DETAILS = {
+    ErrorCode.INVALID_JSON: _details(
+        "What was refused in the body, when it parsed but broke a limit.",
+        maxDepth={"type": "integer", "description": "The deepest nesting accepted."},
+        number={**STRINGS, "description": "The out-of-range number, as sent (truncated)."},
+    ),
+    ErrorCode.INSUFFICIENT_SCOPE: _details(
+        "The scopes the endpoint requires, and which of them the credential lacks.",
+        required=STRINGS,
+        missing=STRINGS,
+    ),
+    ErrorCode.FEATURE_DISABLED: _details(
+        "The disabled feature.", feature={"type": "string", "enum": list(FEATURES)}
+    ),
+    ErrorCode.FORBIDDEN: _details("The bridge type the session may not manage.", type=STRING),
+    ErrorCode.ORIGIN_NOT_ALLOWED: _details("The refused `Origin`.", origin=STRING),
+    ErrorCode.IDENTITY_VERIFICATION_FAILED: _details(
+        "Why the end user's identity was not verified.",
+        reason={"type": "string", "enum": ["user_hash_required", "no_identity_secret", "user_hash_invalid"]},
+    ),
+    ErrorCode.LIMIT_EXCEEDED: _details(
+        "The limit reached.",
+        limit={"type": "integer", "minimum": 0},
+        maxBridgesPerUser={"type": "integer", "minimum": 0},
+    ),
+    ErrorCode.GONE: _details(
+        "Why the tracking page is gone.",
+        reason={"type": "string", "enum": ["revoked", "expired", "tracking_disabled"]},
+    ),
+    ErrorCode.INVALID_STATE: _details("The object's current status, when it has one.", status=STRING),
+    # A conflict with another object names the field that conflicts, as a validation error does; a
+    # 404 may name the parameter that found nothing (an OAuth `state`) the same way, else sends `{}`.
+    ErrorCode.CONFLICT: _ref("FieldErrors"),
+    ErrorCode.NOT_FOUND: _ref("FieldErrors"),
+}
+NO_DETAILS = {"type": "object", "description": "This code sends no details.", "additionalProperties": False}
+
+
+def _error_variant_name(codes: list[str]) -> str:
+    if len(codes) > 1:
+        return "OtherError"
+    return "".join(part.capitalize() for part in codes[0].split("_")).removesuffix("Error") + "Error"
+
+
+def _error_variant(codes: list[str], details: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            # One code: a `const` (a literal type in generated clients), not a one-value enum component.
+            "code": {"type": "string", "const": codes[0]} if len(codes) == 1 else {"type": "string", "enum": codes},
+            "message": {"type": "string", "description": "For people: may change, do not parse it."},
+            "details": details,
+            "request_id": {
+                "type": "string",
+                "description": "The request's id, as in the `X-Request-Id` response header.",
+            },
+        },
+        "required": ["code", "message", "details", "request_id"],
+        "additionalProperties": False,
+    }
+
+
+def error_components() -> dict[str, dict]:
+    """The `Error` envelope and its parts: `error` is one variant per code with its own `details`
+    (discriminated by `code`), so a generated client types a validation error's field messages."""
+    documented = {ErrorCode.VALIDATION_ERROR: _ref("FieldErrors"), **ERROR_DETAILS}
+    groups = [([code.value], details) for code, details in documented.items()]
+    groups.append(([code.value for code in ErrorCode if code not in documented], NO_DETAILS))
+    variants = {_error_variant_name(codes): (codes, details) for codes, details in groups}
+    components = {"FieldErrors": FIELD_ERRORS_SCHEMA}
+    mapping = {}
+    for name, (codes, details) in variants.items():
+        components[name] = _error_variant(codes, details)
+        mapping.update({code: f"#/components/schemas/{name}" for code in codes})
+    components["ErrorBody"] = {
+        "description": "One variant per `code`, each with the `details` that code sends.",
+        "oneOf": [_ref(name) for name in variants],
+        "discriminator": {"propertyName": "code", "mapping": mapping},
+    }
+    components["Error"] = {
+        "type": "object",
+        "description": "The error envelope every failed request answers with (CONTRACT §3).",
+        "properties": {"error": _ref("ErrorBody")},
+        "required": ["error"],
+        "additionalProperties": False,
+    }
+    return components
+
+
 PAGINATION_SCHEMA = {
     "type": "object",
     "properties": {
@@ -179,6 +269,12 @@ class EnvelopeAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
+    def _error_component(self) -> dict:
+        ref = None
+        for name, schema in error_components().items():
+            ref = self._component(name, schema)
+        return ref  # the last one: `Error`
+
     def get_tags(self) -> list[str]:
         return [TAGS.get(_family(self.path), (self._tokenize_path()[0].capitalize(), ""))[0]]
 
@@ -204,6 +300,10 @@ class EnvelopeAutoSchema(AutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         serializer = force_instance(serializer)
+        if "__doc__" not in vars(type(serializer)) or not type(serializer).__doc__:
+            # drf-spectacular reads inherited docstrings: the base classes' notes for developers
+            # ("Validates a request body…") are not a description of this body.
+            schema.pop("description", None)
         if direction == "request" and isinstance(serializer, InputSerializer):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
         if direction == "response" and isinstance(serializer, OutputSerializer):
@@ -218,10 +318,19 @@ class EnvelopeAutoSchema(AutoSchema):
             shape = copy.deepcopy(field.shape)
             schema = self._component(field.component, shape) if field.component else shape
             meta = self._get_serializer_field_meta(field, direction)
-            if not {"type", "$ref", "oneOf", "anyOf", "allOf", "enum", "const"} & set(shape):
-                meta.pop("nullable", None)  # any JSON value already includes null
+            kind = shape.get("type")
+            if not {"type", "$ref", "oneOf", "anyOf", "allOf", "enum", "const"} & set(shape) or (
+                isinstance(kind, list) and "null" in kind
+            ):
+                meta.pop("nullable", None)  # the shape already admits null (any JSON value does)
             return append_meta(schema, meta)
-        return super()._map_serializer_field(field, direction, bypass_extensions)
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListField) and not field.allow_empty and schema.get("type") in (
+            "array",
+            ["array", "null"],
+        ):
+            schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
+        return schema
 
     def _is_list_view(self, serializer=None) -> bool:
         # Only a GET answers with a list; asking the other methods would guess at serializers that
@@ -305,6 +414,12 @@ class EnvelopeAutoSchema(AutoSchema):
                 headers.update(REPLAYED_HEADER)
         return dict(sorted(responses.items()))
 
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body is not None and isinstance(self.get_request_serializer(), PolymorphicProxySerializer):
+            body["required"] = True  # each variant has required fields; drf-spectacular cannot tell
+        return body
+
     def _get_parameters(self):
         parameters = super()._get_parameters()
         if self.method == "POST":
@@ -327,7 +442,7 @@ class EnvelopeAutoSchema(AutoSchema):
         codes = ", ".join(f"`{c}`" for c in _codes_for(int(code)))
         response = {
             "description": description or (f"Error: {codes}." if codes else "Error."),
-            "content": {JSON: {"schema": self._component("Error", ERROR_SCHEMA)}},
+            "content": {JSON: {"schema": self._error_component()}},
         }
         if code in ("429", "503"):
             response["headers"] = dict(RETRY_AFTER)

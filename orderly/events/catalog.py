@@ -61,6 +61,18 @@ def extended(base: dict, properties: dict, *, optional: tuple = ()) -> dict:
     )
 
 
+# Any topic's delivery, CONTRACT §6's envelope; each topic's own schema narrows `topic` and `data`.
+DELIVERY_BODY = closed(
+    {
+        "id": {**UUID, "description": "The event's id (the same in every delivery of it)."},
+        "topic": STRING,
+        "createdAt": TIME,
+        "data": ANY_OBJECT,
+    },
+    description="A webhook delivery's body.",
+)
+
+
 # The registry ---------------------------------------------------------------------------------
 
 

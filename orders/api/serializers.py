@@ -1,5 +1,6 @@
 """Ingest bodies (camelCase, CONTRACT §4) and the order/shipment shapes of the seeds (snake_case)."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from orderly.api.fields import ANY_OBJECT, IsoDateTimeField, ShapedJSONField
@@ -14,7 +15,7 @@ from orders.models import (
     ShipmentStatus,
     TrackingCheckpoint,
 )
-from orders.shapes import ADDRESS, DIMENSIONS, LINE_ITEM, LINE_ITEMS, TAGS, TOTALS, WEIGHT
+from orders.shapes import ACTION_DATA, ADDRESS, DIMENSIONS, LINE_ITEM, LINE_ITEMS, TAGS, TOTALS, WEIGHT
 
 # The JSON columns' shapes in the schema (shared components where several outputs show them).
 ORDER_SHAPES = {
@@ -104,18 +105,48 @@ class OrderCreateInput(OrderWriteInput):
     orderNumber = serializers.CharField(source="order_number", max_length=100)
 
     def validate(self, attrs):
-        if not attrs.get("end_user_id") and not attrs.get("external_user_id"):
+        given = [name for name in ("end_user_id", "external_user_id") if name in attrs]
+        if not given:
             raise serializers.ValidationError({"endUserId": ["endUserId or externalUserId is required."]})
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                {"externalUserId": ["Send endUserId or externalUserId, not both."]}
+            )
         return attrs
+
+
+# The schema's two spellings of an order create, one per way of naming the end user, so the document
+# says "exactly one of endUserId and externalUserId" (`oneOf`) as `OrderCreateInput.validate` does,
+# in a form generators turn into a union of two typed bodies.
+class OrderCreateForEndUserInput(OrderCreateInput):
+    externalUserId = None
+    endUserId = serializers.UUIDField(source="end_user_id", help_text="The end user's id.")
+
+
+class OrderCreateForExternalUserInput(OrderCreateInput):
+    endUserId = None
+    externalUserId = serializers.CharField(
+        source="external_user_id", max_length=255, help_text="The end user's id in your system."
+    )
+
+
+ORDER_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="OrderCreateInput",
+    serializers=[OrderCreateForEndUserInput, OrderCreateForExternalUserInput],
+    resource_type_field_name=None,
+)
 
 
 class OrderActionInput(InputSerializer):
     action = serializers.CharField(max_length=100)
     versionTag = serializers.CharField(source="version_tag", max_length=100)
     language = serializers.CharField(max_length=35, required=False, allow_null=True, allow_blank=True)
-    data = ShapedJSONField(
-        {"description": "Any JSON value, passed on with the action."}, required=False, allow_null=True
-    )
+    data = ShapedJSONField(ACTION_DATA, required=False, allow_null=True)
+
+    def validate_data(self, value):
+        if value is not None and not isinstance(value, dict | str):
+            raise serializers.ValidationError("Must be an object or a string.")
+        return value
 
 
 class WeightInput(InputSerializer):
@@ -296,7 +327,7 @@ class OrderActionOutput(serializers.Serializer):
     language = serializers.CharField(
         source="metadata.language", read_only=True, default=None, allow_null=True
     )
-    data = ShapedJSONField({}, source="metadata.data", read_only=True, default=None, allow_null=True)
+    data = ShapedJSONField(ACTION_DATA, source="metadata.data", read_only=True, default=None, allow_null=True)
     created_at = IsoDateTimeField(read_only=True)
 
 

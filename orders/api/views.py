@@ -34,7 +34,7 @@ class OrdersView(ApiView):
         queryset = self.filtered(OrderFilter, selectors.order_list(queryset=self.scoped(Order.objects)))
         return self.paginate(queryset, s.OrderOutput)
 
-    @extend_schema(request=s.OrderCreateInput, responses={202: s.OrderOutput})
+    @extend_schema(request=s.ORDER_CREATE_SCHEMA, responses={202: s.OrderOutput})
     def post(self, request):
         data = self.validated(s.OrderCreateInput)
         order, _created = services.order_upsert(

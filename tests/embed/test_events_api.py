@@ -59,6 +59,22 @@ def test_filters_by_type_end_user_and_time(client, tenant):
     assert ids("to=2026-01-15T00:00:00Z") == [("bridge.created", str(alice.id))]
 
 
+def test_a_bound_with_any_iso_offset_is_read_in_utc(client, tenant):
+    # given an event at 2026-01-10 12:00 UTC
+    with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC)):
+        event_record(organization=tenant.organization, event_type="bridge.created")
+    key = tenant.api_key()
+
+    # when the bounds carry offsets ISO 8601 allows and PostgreSQL does not (beyond ±15:59)
+    before = client.get(EVENTS, {"to": "2026-01-09T16:31:00-19:28"}, **bearer(key))
+    after = client.get(EVENTS, {"from": "2026-01-09T16:31:00-19:28"}, **bearer(key))
+
+    # then each is the instant it names (11:59 UTC), not a 500
+    assert (before.status_code, after.status_code) == (200, 200)
+    assert before.json()["data"] == []
+    assert [e["event_type"] for e in after.json()["data"]] == ["bridge.created"]
+
+
 @pytest.mark.parametrize(
     "query, field", [("from=yesterday", "from"), ("to=2026-13-45", "to"), ("end_user_id=42", "end_user_id")]
 )

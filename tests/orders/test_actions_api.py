@@ -151,3 +151,21 @@ def test_action_needs_write_scope(client, tenant):
         action_url(order), {**BODY, "versionTag": "t"}, format="json", **bearer(tenant.api_key("orders:read"))
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("data", [["a", "b"], 7, True])
+def test_action_data_is_an_object_or_a_string(client, tenant, data):
+    # given an order ready for actions
+    order = OrderFactory(end_user=tenant.end_user(), version_tag="IXUA3ril8XnZJKUMSfP7dg==")
+    body = {**BODY, "versionTag": "IXUA3ril8XnZJKUMSfP7dg=="}
+    key = tenant.api_key("orders:write")
+
+    # when `data` is neither (the seed types it as a string and shows an object)
+    refused = client.post(action_url(order), {**body, "data": data}, format="json", **bearer(key))
+    as_string = client.post(action_url(order), {**body, "data": "custom data"}, format="json", **bearer(key))
+
+    # then a 400 naming the field; a string is accepted and echoed
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"] == {"data": ["Must be an object or a string."]}
+    assert as_string.status_code == 202
+    assert as_string.json()["data"]["data"] == "custom data"

@@ -559,3 +559,19 @@ def test_a_patch_cannot_move_an_order_onto_a_key_another_order_holds(client, ten
     assert client.patch(f"{ORDERS}/{ids[1]}", {"bridgeId": None}, format="json", **bearer(key)).status_code == 202
     pushed = client.post(ORDERS, order_body(end_user, notes="again"), format="json", **bearer(key))
     assert pushed.json()["data"]["id"] == ids[1]
+
+
+def test_an_order_names_its_end_user_one_way_only(client, tenant):
+    # given both ways of naming the end user (the schema's `oneOf`)
+    end_user = tenant.end_user(external_id="merchant-9")
+    body = order_body(end_user, externalUserId="merchant-9")
+
+    # when
+    response = client.post(ORDERS, body, format="json", **bearer(tenant.api_key("orders:write")))
+
+    # then a 400 that says which, and nothing is stored
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {
+        "externalUserId": ["Send endUserId or externalUserId, not both."]
+    }
+    assert not Order.objects.exists()

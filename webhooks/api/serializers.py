@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from orderly.api.fields import ANY_OBJECT, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
+from orderly.events.catalog import DELIVERY_BODY
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
@@ -104,5 +106,7 @@ class DeliveryOutput(OutputSerializer):
 class EventCatalogEntryOutput(serializers.Serializer):
     id = serializers.CharField(help_text="The topic, e.g. `order.created`.")
     description = serializers.CharField()
-    schema = serializers.JSONField(help_text="JSON Schema (2020-12) of the whole delivery body.")
-    example = serializers.JSONField(help_text="An example delivery body.")
+    schema = ShapedJSONField(
+        {**ANY_OBJECT, "description": "JSON Schema (2020-12) of the whole delivery body."}
+    )
+    example = ShapedJSONField(DELIVERY_BODY, component="EventDeliveryBody")
