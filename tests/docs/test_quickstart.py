@@ -75,6 +75,7 @@ def test_the_quickstart_runs_as_written_and_its_webhooks_verify(live_server, tmp
     for topic in ("webhook.test", "order.created", "shipment.created", "tracking.updated"):
         assert f"verified {topic} " in output, output
     assert "rejected" not in output, output
+    assert '{"success":true,"statusCode":204}' in output  # the test delivery's answer, as the doc shows it
     # ... and Orderly recorded each one as delivered on the first attempt
     webhook = Webhook.objects.get(description="quickstart receiver")
     deliveries = WebhookDelivery.objects.filter(webhook=webhook)
