@@ -138,7 +138,7 @@ def _database_url() -> str:
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="bin/run needs a database another process can reach")
 def test_a_good_start_ends_with_the_urls_the_log_in_and_the_org_slug(transactional_db, tmp_path):
-    """~20 s: the real migrate (a no-op on the test database), seed, gunicorn, worker, beat, demo host."""
+    """20–40 s: the real migrate (a no-op on the test database), seed, gunicorn, worker, beat, demo host."""
     # given: the test database (migrated; seeded by bin/run, flushed after) and the filesystem broker,
     # so nothing this run schedules is left in a queue a later test's worker reads
     # (without REDIS_URL the cache is a table, which the test database made with Redis does not have)
