@@ -14,28 +14,15 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
+
+from tests.conftest import free_consecutive_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _consecutive_free_ports() -> int:
-    """A port P with P+1 free too (bin/run takes both)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port >= 65534:
-            continue
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise AssertionError("no two consecutive free ports")
+    return free_consecutive_ports(2)  # bin/run takes PORT and PORT+1
 
 
 def _environment(tmp_path, **overrides) -> dict:
@@ -131,6 +118,32 @@ def test_an_unreachable_redis_is_one_line_naming_redis_url(tmp_path):
     assert lines[0].startswith(f"bin/run: cannot reach Redis at REDIS_URL=redis://127.0.0.1:{dead}/0: ConnectionError:")
 
 
+def _processes() -> dict[int, tuple[int, str]]:
+    """{pid: (parent pid, state)} of every process."""
+    table = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            table[int(proc.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _descendants(root: int) -> set[int]:
+    table, found, frontier = _processes(), set(), {root}
+    while frontier:
+        frontier = {pid for pid, (parent, _state) in table.items() if parent in frontier} - found
+        found |= frontier
+    return found | {root}
+
+
+def _alive(pids: set[int]) -> list[int]:
+    table = _processes()
+    return sorted(pid for pid in pids if pid in table and table[pid][1] != "Z")
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -141,9 +154,8 @@ def test_a_good_start_ends_with_the_urls_the_log_in_and_the_org_slug(transaction
     """20–40 s: the real migrate (a no-op on the test database), seed, gunicorn, worker, beat, demo host."""
     # given: the test database (migrated; seeded by bin/run, flushed after) and the filesystem broker,
     # so nothing this run schedules is left in a queue a later test's worker reads
-    # (without REDIS_URL the cache is a table, which the test database made with Redis does not have)
-    with override_settings(CACHES={"default": {"BACKEND": "orderly.cache.DatabaseCache", "LOCATION": "orderly_cache"}}):
-        call_command("createcachetable", verbosity=0)
+    # (without REDIS_URL the cache is a table, which a test database made with Redis lacks: bin/run
+    # creates it, as it must for any database first migrated with REDIS_URL set)
     port = _consecutive_free_ports()
     env = _environment(tmp_path, PORT=str(port), DATABASE_URL=_database_url(), WEB_CONCURRENCY="1")
     output = tmp_path / "run.log"
@@ -182,5 +194,15 @@ def test_a_good_start_ends_with_the_urls_the_log_in_and_the_org_slug(transaction
 
         assert Organization.objects.filter(slug="demo").exists()
     finally:
+        # As a service manager (or Ctrl-C) stops it: a signal to its whole process group. Every
+        # process it started must end, the worker too (its own session: bin/run stops it).
+        started = _descendants(run.pid)
         os.killpg(run.pid, signal.SIGTERM)
-        run.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while (stragglers := _alive(started)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:80] for pid in stragglers}
+        for pid in stragglers:  # never leave a worker holding the test database
+            os.kill(pid, signal.SIGKILL)
+        run.wait(timeout=10)
+    assert left == {}, output.read_text()[-3000:]

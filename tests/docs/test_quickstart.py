@@ -10,7 +10,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 
 import pytest
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from tests.conftest import free_consecutive_ports
 from tests.docs.quickstart import DOC, ROOT, blocks, script
 from webhooks.models import Webhook, WebhookDelivery
 
@@ -25,12 +25,6 @@ needs_postgres = pytest.mark.skipif(
     not settings.IS_POSTGRES,
     reason="the doc's manage.py command runs in its own process, which cannot reach SQLite's in-memory test database",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -49,7 +43,7 @@ def test_the_quickstart_runs_as_written_and_its_webhooks_verify(live_server, tmp
     env = {
         **os.environ,
         "ORDERLY": live_server.url,
-        "RECEIVER_PORT": str(_free_port()),
+        "RECEIVER_PORT": str(free_consecutive_ports()),
         "DATABASE_URL": _database_url(),
     }
 
