@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orderly import health
+from orderly.api.index import ApiIndexView
 from orderly.api.routing import route
 from orderly.dashboard.login import LockoutAdminAuthenticationForm
 
@@ -40,11 +42,15 @@ admin.site.login_form = LockoutAdminAuthenticationForm
 handler400 = "orderly.api.request_guard.bad_request"
 
 urlpatterns = [
-    path("healthz", health.healthz),
-    path("readyz", health.readyz),
+    # The site's root is the ops dashboard (its log-in page for a visitor); not permanent, so a
+    # later landing page can take it back.
+    path("", RedirectView.as_view(pattern_name="dashboard:overview", permanent=False)),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     *route("api/v1/schema", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script as a file: the docs page runs no inline script (CSP).
     *route("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    *route("api/v1", ApiIndexView.as_view(), name="api-index"),
     path("api/v1/", include(api_v1)),
     path("api/v3/", include(api_v3)),
     path("api/", include(api_alias)),

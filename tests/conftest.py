@@ -149,3 +149,24 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+def free_consecutive_ports(count: int = 1) -> int:
+    """The first of `count` consecutive free loopback ports, below the ephemeral range, for a server
+    started later by another process: a port bind(0) hands out is one the kernel may give the next
+    outgoing connection (to PostgreSQL, say) before that server binds it."""
+    import random
+    import socket
+    from pathlib import Path
+
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randrange(10000, low - count)
+        try:
+            for candidate in range(port, port + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise AssertionError(f"no {count} consecutive free ports")

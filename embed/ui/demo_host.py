@@ -26,7 +26,8 @@ import requests
 from orderly.features import SESSION_SCOPES as ALL_SESSION_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY_FILE = ROOT / "var" / "embed-demo-host.json"
+# Beside the other local state (ORDERLY_VAR_DIR, as in settings): a run on another database keeps its own.
+KEY_FILE = Path(os.environ.get("ORDERLY_VAR_DIR", ROOT / "var")) / "embed-demo-host.json"
 DEMO_ORG, DEMO_USER = "demo", "demo@orderly.local"
 # What the host backend asks for: every scope, as an integrator would list them (CONTRACT §1).
 SESSION_SCOPES = list(ALL_SESSION_SCOPES)
