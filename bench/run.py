@@ -136,9 +136,7 @@ def main():
     org = None
     if {"http", "sweep"} & set(args.only):
         print("data set:")
-        org = dataset.dataset_ensure(
-            end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
-        )
+        org = dataset.dataset_ensure(factor=1 / scale)
     results = _http(org, duration, args.slices) if "http" in args.only else []
     fan = None
     if "fanout" in args.only:

@@ -113,7 +113,8 @@ def expiry_sweep(org) -> dict | None:
     from actions.models import ActionRequest
     from actions.services import action_requests_expire
 
-    rows = ActionRequest.objects.filter(organization=org)
+    pending = ActionRequest.objects.filter(organization=org, status="pending").values_list("pk", flat=True)
+    rows = ActionRequest.objects.filter(pk__in=list(pending))
     past = timezone.now() - dt.timedelta(minutes=1)
     rows.update(status="pending", expires_at=past)
     count = rows.count()
