@@ -194,7 +194,7 @@ def app_page(request, slug):
     """The embed app page's one query (the active configuration by slug) and its boot data, as JSON."""
     from embed.models import EmbedConfig
 
-    config = EmbedConfig.objects.filter(slug=slug, is_active=True).first()
+    config = EmbedConfig.objects.filter(slug=slug, is_active=True).order_by()[:1].get()
     return JsonResponse(
         {
             "slug": config.slug,
