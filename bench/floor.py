@@ -63,13 +63,13 @@ def shipment(request, pk):
 
 def queue(request):
     from actions.models import ActionRequest
-    from actions.selectors import QUEUE_COLUMNS
+    from actions.selectors import QUEUE_API_COLUMNS
 
     key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
     limit = min(int(request.GET.get("limit", 20)), 50)
     queryset = ActionRequest.objects.filter(organization_id=key.organization_id, status="pending")
     total, _exact = count_bounded(queryset)
-    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_COLUMNS)[: limit + 1])
+    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_API_COLUMNS)[: limit + 1])
     return JsonResponse(
         {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
     )

@@ -105,8 +105,12 @@ def page_rows(queryset, *, offset: int, limit: int) -> list:
     return list(queryset.filter(pk__in=ids))
 
 
-def count_and_page_rows(queryset, *, offset: int, limit: int, one_scan: bool = False) -> tuple[list, int, bool]:
-    """`(rows, total, exact)`: `page_rows` and `count_bounded` of an ordered queryset.
+def count_and_page_rows(
+    queryset, *, offset: int, limit: int, one_scan: bool = False, page_query=None
+) -> tuple[list, int, bool]:
+    """`(rows, total, exact)`: `page_rows` and `count_bounded` of an ordered queryset; the rows
+    read through `page_query(queryset)` when given (e.g. its `values()`: the count stays the
+    plain queryset's, without the joins the row columns bring).
 
     `one_scan` is for a search, whose matches come unordered from a trigram bitmap that the count
     and the page would each read again: with a common trigram (every external id starts `ext_`,
@@ -116,8 +120,11 @@ def count_and_page_rows(queryset, *, offset: int, limit: int, one_scan: bool = F
     falls back to the two reads."""
     if not one_scan:
         total, exact = count_bounded(queryset)
-        rows = page_rows(queryset, offset=offset, limit=limit) if offset < total or not exact else []
+        rows_from = page_query(queryset) if page_query is not None else queryset
+        rows = page_rows(rows_from, offset=offset, limit=limit) if offset < total or not exact else []
         return rows, total, exact
+    if page_query is not None:
+        raise ValueError("one_scan reads model rows")
     bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
     ids = list(queryset.values_list("pk", flat=True)[: bound + 1])
     exact = len(ids) <= bound
@@ -140,15 +147,22 @@ def paginate(
     context: dict | None = None,
     extra: dict | None = None,
     one_scan: bool = False,
+    page_query=None,
+    shape=None,
 ) -> Response:
     """Count, slice and serialize an ordered queryset; page past the end gives an empty `data`.
-    `one_scan`: the queryset is a search (`count_and_page_rows`)."""
+    `one_scan`: the queryset is a search; `page_query`: how the page's rows are read
+    (`count_and_page_rows`); `shape(rows)`: what the serializer is given of them."""
     page, limit = page_params(request, default_limit=default_limit, max_limit=max_limit)
     offset = (page - 1) * limit
-    rows, total, exact = count_and_page_rows(queryset, offset=offset, limit=limit, one_scan=one_scan)
+    rows, total, exact = count_and_page_rows(
+        queryset, offset=offset, limit=limit, one_scan=one_scan, page_query=page_query
+    )
     items, has_more = rows[:limit], len(rows) > limit
     if not exact:
         total = max(total, offset + len(items) + has_more)
+    if shape is not None:
+        items = shape(items)
     body = {"data": serializer_class(items, many=True, context=context or {}).data}
     if extra:
         body.update(extra)
