@@ -140,7 +140,7 @@ def _generate(org, counts: dict, log) -> None:
             "end_user_id": "u.user_id",
             "external_id": "'ext_' || i",
             "order_number": "(100000 + i)::text",
-            "status": "(ARRAY['pending','processing','shipped','delivered'])[1 + (i * 7919) % 4]",
+            "status": "(ARRAY['pending','processing','shipped','delivered'])[1 + (i::bigint * 7919) % 4]",
             "customer_name": "'Jane Doe'",
             "customer_email": "'jane@example.com'",
             "line_items": """'[{"title": "Widget", "quantity": 2, "price": 22.5}]'::jsonb""",
