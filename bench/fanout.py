@@ -257,8 +257,8 @@ def steady_latency(
     seconds: int = 10,
     endpoints: int = 100,
     concurrency: int = 2,
-    producers: int = 2,
-    batch: int = 4,
+    producers: int = 4,
+    batch: int = 5,
     log=print,
 ) -> dict:
     """Delivery latency at a steady rate: `rate` events a second, `batch` per transaction, from

@@ -112,10 +112,10 @@ def main():
         "--latency-rate", type=int, default=200, help="events per second for --only latency (default 200)"
     )
     parser.add_argument(
-        "--latency-producers", type=int, default=2, help="producer processes for the latency part (default 2)"
+        "--latency-producers", type=int, default=4, help="producer processes for the latency part (default 4)"
     )
     parser.add_argument(
-        "--latency-batch", type=int, default=4, help="events per transaction for the latency part (default 4)"
+        "--latency-batch", type=int, default=5, help="events per transaction for the latency part (default 5)"
     )
     parser.add_argument(
         "--fanout-workers", type=int, default=2, help="worker processes for the fan-out (bin/run starts 2)"
