@@ -117,7 +117,11 @@ class EmbedOrderListView(ApiView):
     @extend_schema(parameters=ORDER_LIST_PARAMS, responses={200: s.EmbedOrderOutput(many=True)})
     def get(self, request):
         queryset = self.filtered(OrderFilter, selectors.order_list(queryset=self.scoped(Order.objects)))
-        return self.paginate(queryset.only(*s.ORDER_LIST_COLUMNS), s.EmbedOrderOutput)
+        # The rows as plain values (the output reads a mapping as it reads a model): a model
+        # instance per row cost more than the row's query.
+        return self.paginate(
+            queryset, s.EmbedOrderOutput, page_query=lambda rows: rows.values(*s.ORDER_LIST_COLUMNS)
+        )
 
 
 class EmbedOrderDetailView(ApiView):
