@@ -85,6 +85,14 @@ def tracking_checkpoints(shipment, *, newest_first: bool = False):
     return list(shipment.checkpoints.order_by(*order).only("shipment_id", *CHECKPOINT_PUBLIC_FIELDS))
 
 
+def tracking_checkpoint_rows(shipment) -> list[dict]:
+    """The journey oldest first, as plain rows of the public columns (for the JSON answer, which
+    reads a mapping as it reads a model; no model instance per checkpoint)."""
+    return list(
+        shipment.checkpoints.order_by("checkpoint_time", "created_at").values(*CHECKPOINT_PUBLIC_FIELDS)
+    )
+
+
 def status_label(status: str) -> str:
     return str(STATUS_DISPLAY.get(status, (0, status.replace("_", " ").capitalize()))[1])
 
