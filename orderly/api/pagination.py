@@ -97,12 +97,16 @@ def _estimated_count(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def page_rows(queryset, *, offset: int, limit: int) -> list:
-    """Rows `offset` to `offset + limit` of an ordered queryset, and the next one if there is one."""
+def page_rows(queryset, *, offset: int, limit: int, page_query=None) -> list:
+    """Rows `offset` to `offset + limit` of an ordered queryset, and the next one if there is one;
+    read through `page_query(queryset)` when given. A deep page's ids come from the plain
+    queryset, whose index answers alone: the row columns' joins would be walked for every
+    skipped row."""
+    rows = page_query(queryset) if page_query is not None else queryset
     if offset < DEEP_OFFSET:
-        return list(queryset[offset : offset + limit + 1])
+        return list(rows[offset : offset + limit + 1])
     ids = queryset.values("pk")[offset : offset + limit + 1]
-    return list(queryset.filter(pk__in=ids))
+    return list(rows.filter(pk__in=ids))
 
 
 def count_and_page_rows(
@@ -120,9 +124,9 @@ def count_and_page_rows(
     falls back to the two reads."""
     if not one_scan:
         total, exact = count_bounded(queryset)
-        rows_from = page_query(queryset) if page_query is not None else queryset
-        rows = page_rows(rows_from, offset=offset, limit=limit) if offset < total or not exact else []
-        return rows, total, exact
+        if offset >= total and exact:
+            return [], total, exact
+        return page_rows(queryset, offset=offset, limit=limit, page_query=page_query), total, exact
     if page_query is not None:
         raise ValueError("one_scan reads model rows")
     bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
