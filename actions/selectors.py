@@ -92,7 +92,13 @@ def action_request_queue_menu(*, organization, status: str, selected=None):
     head = set(requests.order_by("created_at", "id").values_list("end_user_id", flat=True)[:QUEUE_MENU_REQUESTS])
     if selected is not None:
         head.add(selected.pk)
-    return EndUser.objects.for_organization(organization).filter(pk__in=head).order_by("name", "external_id")
+    # Only what an option shows (`EndUserChoiceField.label_from_instance`): up to 500 of them.
+    return (
+        EndUser.objects.for_organization(organization)
+        .filter(pk__in=head)
+        .order_by("name", "external_id")
+        .only("id", "organization_id", "name", "external_id")
+    )
 
 
 def action_request_get(*, organization, request_id):
