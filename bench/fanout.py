@@ -258,7 +258,7 @@ def steady_latency(
     endpoints: int = 100,
     concurrency: int = 2,
     producers: int = 4,
-    batch: int = 5,
+    batch: int = 10,
     log=print,
 ) -> dict:
     """Delivery latency at a steady rate: `rate` events a second, `batch` per transaction, from

@@ -115,13 +115,13 @@ def main():
         "--latency-producers", type=int, default=4, help="producer processes for the latency part (default 4)"
     )
     parser.add_argument(
-        "--latency-batch", type=int, default=5, help="events per transaction for the latency part (default 5)"
+        "--latency-batch", type=int, default=10, help="events per transaction for the latency part (default 10)"
     )
     parser.add_argument(
         "--fanout-workers", type=int, default=2, help="worker processes for the fan-out (bin/run starts 2)"
     )
     parser.add_argument("--sync-orders", type=int, default=None, help="orders for the bridge sync (10,000)")
-    parser.add_argument("--scale-rounds", type=int, default=5, help="rounds of the scale part (each database in turn)")
+    parser.add_argument("--scale-rounds", type=int, default=10, help="rounds of the scale part (10 requests per endpoint and database each)")
     args = parser.parse_args()
     duration = args.duration or (2 if args.quick else 5)
     if "http" in args.only and not shutil.which("wrk"):

@@ -7,7 +7,8 @@ Today's data set is the one in DATABASE_URL's database (`bench.dataset`, factor 
 the same name with `_x10` appended, generated on first use (minutes: `INSERT … SELECT`). Both are
 served by the product in this process (the WSGI handler called directly, as `bench.profile` does:
 no wrk, no network, one request at a time, so the figure is the request's own cost); the
-databases alternate in rounds, so a change in the machine's load falls on both alike. Reported:
+databases alternate endpoint by endpoint, a few requests at a time (a live connection to each), so
+a change in the machine's load falls on both alike. Reported:
 the median wall time of every request of each endpoint on each data set, and the ratios.
 
 Targets: 10× p50 ≤ 1.3 × 1× p50 for each endpoint; at 10×, the search ≤ 1.3 × an exact-match
@@ -109,8 +110,17 @@ def _caller():
     return call
 
 
-def scale_bench(*, rounds: int = 5, requests: int = 20, log=print) -> dict:
-    from django.db import connection
+def _connections_for(names: dict) -> dict:
+    """A live connection to each database under the alias `default`, to swap between requests:
+    switching by reconnecting would put a connection's set-up into the timings."""
+    from django.db import connections
+
+    base = connections["default"]
+    return {size: base.__class__({**base.settings_dict, "NAME": name}, alias="default") for size, name in names.items()}
+
+
+def scale_bench(*, rounds: int = 10, requests: int = 10, log=print) -> dict:
+    from django.db import connection, connections
 
     from bench import dataset
     from orderly.accounts.models import Organization
@@ -118,27 +128,38 @@ def scale_bench(*, rounds: int = 5, requests: int = 20, log=print) -> dict:
     base = connection.settings_dict["NAME"]
     scaled = base + SCALE_SUFFIX
     _ensure_scaled(scaled, log)
-    sizes = {"1x": base, "10x": scaled}
-    targets = {}
-    for size, name in sizes.items():
-        _use_database(name)
-        org = Organization.objects.get(slug=dataset.SLUG)
-        targets[size] = _targets(org)
-    call = _caller()
-    samples = {size: {t["name"]: [] for t in targets[size]} for size in sizes}
-    for size, name in sizes.items():  # warm up: connections, caches, the tables' hot pages
-        _use_database(name)
-        for target in targets[size]:
-            for _ in range(5):
-                call(target["path"], target["headers"])
-    for round_number in range(rounds):
-        for size, name in sizes.items():
-            _use_database(name)
-            for target in targets[size]:
-                for _ in range(requests):
-                    samples[size][target["name"]].append(call(target["path"], target["headers"]))
-        log(f"  round {round_number + 1}/{rounds}")
     _use_database(base)
+    sizes = {"1x": base, "10x": scaled}
+    original = connections["default"]
+    live = _connections_for(sizes)
+    targets = {}
+    try:
+        for size in sizes:
+            connections["default"] = live[size]
+            org = Organization.objects.get(slug=dataset.SLUG)
+            targets[size] = _targets(org)
+        call = _caller()
+        names = [t["name"] for t in targets["1x"]]
+        samples = {size: {name: [] for name in names} for size in sizes}
+        for size in sizes:  # warm up: the tables' hot pages, the throttle's and the page caches
+            connections["default"] = live[size]
+            for target in targets[size]:
+                for _ in range(5):
+                    call(target["path"], target["headers"])
+        # Each endpoint on each database in turn, a few requests at a time, so a change in the
+        # machine's load falls on both sizes alike.
+        for round_number in range(rounds):
+            for index, name in enumerate(names):
+                for size in sizes:
+                    connections["default"] = live[size]
+                    target = targets[size][index]
+                    for _ in range(requests):
+                        samples[size][name].append(call(target["path"], target["headers"]))
+            log(f"  round {round_number + 1}/{rounds}")
+    finally:
+        for wrapper in live.values():
+            wrapper.close()
+        connections["default"] = original
 
     p50 = {size: {n: statistics.median(v) for n, v in by_name.items()} for size, by_name in samples.items()}
     rows = [
