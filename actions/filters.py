@@ -10,7 +10,10 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from actions.models import ActionRequest, ActionStatus, ActionType
 from orderly.accounts.models import EndUser
@@ -29,7 +32,25 @@ class ActionRequestFilter(django_filters.FilterSet):
         fields: list = []
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python. Django renders each option through a template include (its
+    form renderer): for the queue page's menu of up to 500 end users that was 70 % of the page's
+    time, about 0.1 ms an option. The same markup, each value and label escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(self.build_attrs(self.attrs, attrs)))]
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            chosen = mark_safe(" selected") if option_value in selected else ""  # noqa: S308 - a constant
+            parts.append(format_html("<option value=\"{}\"{}>{}</option>", option_value, chosen, label))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped by format_html
+
+
 class EndUserChoiceField(forms.ModelChoiceField):
+    widget = PlainSelect
+
     def label_from_instance(self, obj):
         return obj.name or obj.external_id
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from orderly.accounts.models import ApiKey, EmbedSession
 from orderly.api.pagination import count_bounded
 from orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
+from orders.api.serializers import CHECKPOINT_PUBLIC_FIELDS
 from orders.api.serializers import ORDER_LIST_COLUMNS as ORDER_FIELDS
 from orders.models import Order, Shipment
 
@@ -62,13 +63,13 @@ def shipment(request, pk):
 
 def queue(request):
     from actions.models import ActionRequest
-    from actions.selectors import QUEUE_COLUMNS
+    from actions.selectors import QUEUE_API_COLUMNS
 
     key = ApiKey.objects.select_related("organization").get(digest=_digest(request))
     limit = min(int(request.GET.get("limit", 20)), 50)
     queryset = ActionRequest.objects.filter(organization_id=key.organization_id, status="pending")
     total, _exact = count_bounded(queryset)
-    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_COLUMNS)[: limit + 1])
+    rows = list(queryset.order_by("created_at", "id").values(*QUEUE_API_COLUMNS)[: limit + 1])
     return JsonResponse(
         {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
     )
@@ -96,7 +97,7 @@ def tracking_view(request, token):
                     "actual_delivery": shipment.actual_delivery,
                 },
                 "checkpoints": list(
-                    shipment.checkpoints.order_by("checkpoint_time").values(*CHECKPOINT_FIELDS)
+                    shipment.checkpoints.order_by("checkpoint_time", "created_at").values(*CHECKPOINT_PUBLIC_FIELDS)
                 ),
                 "branding": page.organization.embed_config.branding,
             }
@@ -153,3 +154,75 @@ def events(request):
     return JsonResponse(
         {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
     )
+
+
+SYNC_RUN_FIELDS = [
+    "id",
+    "bridge_id",
+    "trigger",
+    "status",
+    "orders_created",
+    "orders_updated",
+    "orders_skipped",
+    "error_message",
+    "started_at",
+    "finished_at",
+    "created_at",
+]
+
+
+def sync_runs(request, pk):
+    """The bridge's runs, newest first: the session, the scoped bridge, the bounded count, a page."""
+    from bridges.models import Bridge, SyncRun
+
+    session = _session(request)
+    bridge_id = (
+        Bridge.objects.filter(organization_id=session.organization_id, end_user=session.end_user, pk=pk)
+        .values_list("pk", flat=True)
+        .get()
+    )
+    limit = min(int(request.GET.get("limit", 20)), 50)
+    queryset = SyncRun.objects.filter(bridge_id=bridge_id).order_by("-created_at", "-id")
+    total, _exact = count_bounded(queryset)
+    rows = list(queryset.values(*SYNC_RUN_FIELDS)[: limit + 1])
+    return JsonResponse(
+        {"data": rows[:limit], "pagination": {"page": 1, "limit": limit, "total": total, "hasMore": len(rows) > limit}}
+    )
+
+
+def app_page(request, slug):
+    """The embed app page's one query (the active configuration by slug) and its boot data, as JSON."""
+    from embed.models import EmbedConfig
+
+    config = EmbedConfig.objects.filter(slug=slug, is_active=True).order_by()[:1].get()
+    return JsonResponse(
+        {
+            "slug": config.slug,
+            "view": "home",
+            "branding": config.branding,
+            "allowedBridgeTypes": config.allowed_bridge_types,
+            "apiBase": "/api/v1/",
+        }
+    )
+
+
+def _orders_exact_view():
+    from orders import selectors
+    from orders.api import serializers
+    from orders.api.views import OrdersView
+
+    class OrdersExactView(OrdersView):
+        """The orders list API exactly as served (auth, scoping, count, page, serializer), its list
+        filtered on `order_number = ?` (the `order_org_number` index) instead of the search: the
+        exact-match lookup the search's cost is compared with (`bench.scale`)."""
+
+        def get(self, request):
+            queryset = selectors.order_list(queryset=self.scoped(Order.objects)).filter(
+                order_number=request.query_params.get("number", "")
+            )
+            return self.paginate(queryset, serializers.OrderOutput)
+
+    return OrdersExactView.as_view()
+
+
+orders_exact = _orders_exact_view()

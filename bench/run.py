@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8899"))
 BASE = f"http://127.0.0.1:{PORT}"
 CONCURRENCY = (1, 8, 32)
-PARTS = ["http", "fanout", "latency", "sweep", "sync"]
+PARTS = ["http", "fanout", "latency", "sweep", "sync", "scale"]
 
 
 def _wrk(url: str, headers: dict, connections: int, duration: int) -> dict:
@@ -112,9 +112,16 @@ def main():
         "--latency-rate", type=int, default=200, help="events per second for --only latency (default 200)"
     )
     parser.add_argument(
+        "--latency-producers", type=int, default=4, help="producer processes for the latency part (default 4)"
+    )
+    parser.add_argument(
+        "--latency-batch", type=int, default=10, help="events per transaction for the latency part (default 10)"
+    )
+    parser.add_argument(
         "--fanout-workers", type=int, default=2, help="worker processes for the fan-out (bin/run starts 2)"
     )
     parser.add_argument("--sync-orders", type=int, default=None, help="orders for the bridge sync (10,000)")
+    parser.add_argument("--scale-rounds", type=int, default=10, help="rounds of the scale part (10 requests per endpoint and database each)")
     args = parser.parse_args()
     duration = args.duration or (2 if args.quick else 5)
     if "http" in args.only and not shutil.which("wrk"):
@@ -134,11 +141,9 @@ def main():
 
     scale = 10 if args.quick else 1
     org = None
-    if {"http", "sweep"} & set(args.only):
+    if {"http", "sweep", "scale"} & set(args.only):
         print("data set:")
-        org = dataset.dataset_ensure(
-            end_users=1000 // scale, orders=100_000 // scale, pending_requests=10_000 // scale
-        )
+        org = dataset.dataset_ensure(factor=1 / scale)
     results = _http(org, duration, args.slices) if "http" in args.only else []
     fan = None
     if "fanout" in args.only:
@@ -156,10 +161,15 @@ def main():
         from bench.fanout import steady_latency
 
         latency = steady_latency(
-            rate=args.latency_rate, seconds=max(duration, 5) * 2, concurrency=args.fanout_workers
+            rate=args.latency_rate,
+            seconds=max(duration, 5) * 2,
+            concurrency=args.fanout_workers,
+            producers=args.latency_producers,
+            batch=args.latency_batch,
         )
         print(
-            f"\nsteady delivery latency at {latency['rate_per_s']}/s ({latency['events']} events, achieved"
+            f"\nsteady delivery latency at {latency['rate_per_s']}/s ({latency['events']} events,"
+            f" {latency['batch']} per transaction from {latency['producers']} processes, achieved"
             f" {latency['achieved_rate_per_s']:.0f}/s, {latency['late_ticks']} late ticks): p50 {latency['p50_ms']:.1f} ms,"
             f" p99 {latency['p99_ms']:.1f} ms, max {latency['max_ms']:.1f} ms ({latency['arrived']} arrived)"
         )
@@ -179,6 +189,12 @@ def main():
             f" = {synced['product_per_s']:.0f}/s | ingest service in a loop {synced['floor_per_s']:.0f}/s"
             f" | ratio {synced['ratio']:.2f}"
         )
+    scaled = None
+    if "scale" in args.only:
+        from bench.scale import scale_bench
+
+        print("\ncost in data size (in process, p50 per request):")
+        scaled = scale_bench(rounds=args.scale_rounds)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(
@@ -190,6 +206,7 @@ def main():
                 "delivery_latency": latency,
                 "expiry_sweep": sweep,
                 "bridge_sync": synced,
+                "scale": scaled,
             },
             indent=2,
         )

@@ -82,6 +82,27 @@ def targets(org) -> list[dict]:
             "headers": {"Authorization": f"Bearer {api_key}"},
         },
     ]
+    from bridges.models import Bridge
+
+    bridge = Bridge.objects.filter(end_user=end_user).order_by("created_at").first()
+    if bridge is not None:
+        result.append(
+            {
+                "name": "GET embed/bridges/{id}/syncs",
+                "product": f"/api/v1/embed/bridges/{bridge.id}/syncs",
+                "floor": f"/floor/bridges/{bridge.id}/syncs",
+                "headers": session_headers,
+            }
+        )
+    slug = org.embed_config.slug
+    result.append(
+        {
+            "name": "GET /embed/v1/app/{slug}/ (page)",
+            "product": f"/embed/v1/app/{slug}/",
+            "floor": f"/floor/app/{slug}/",
+            "headers": {},
+        }
+    )
     token = _tracking_token(org, end_user, shipment)
     if token:
         result += [
@@ -113,7 +134,8 @@ def expiry_sweep(org) -> dict | None:
     from actions.models import ActionRequest
     from actions.services import action_requests_expire
 
-    rows = ActionRequest.objects.filter(organization=org)
+    pending = ActionRequest.objects.filter(organization=org, status="pending").values_list("pk", flat=True)
+    rows = ActionRequest.objects.filter(pk__in=list(pending))
     past = timezone.now() - dt.timedelta(minutes=1)
     rows.update(status="pending", expires_at=past)
     count = rows.count()

@@ -10,5 +10,8 @@ urlpatterns = [
     path("floor/tracking/<str:token>", floor.tracking_view),
     path("floor/orders/<uuid:pk>", floor.order_detail),
     path("floor/events", floor.events),
+    path("floor/bridges/<uuid:pk>/syncs", floor.sync_runs),
+    path("floor/app/<slug:slug>/", floor.app_page),
+    path("floor/orders-exact", floor.orders_exact),
     *product,
 ]

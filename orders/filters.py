@@ -20,6 +20,11 @@ class OrderFilter(WireNamedFilterSet):
         model = Order
         fields: list = []
 
+    @staticmethod
+    def is_search(params) -> bool:
+        """Whether the query string searches (the list then pages in one scan, `count_and_page_rows`)."""
+        return bool((params.get("search") or "").strip())
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -534,6 +534,10 @@ def tracking_checkpoint_create(*, organization, shipment_id, data: dict) -> Trac
         if moved:
             for field, value in changes.items():
                 setattr(shipment, field, value)
+        else:
+            # An older checkpoint still changes the journey shown: the shipment's `updated_at`
+            # says so (the tracking page's shared rendering is keyed by it).
+            Shipment.objects.filter(pk=shipment.pk).update(updated_at=changes["updated_at"])
         data = shipment_event_data(shipment)
         order_event_record(
             subject=shipment,

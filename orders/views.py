@@ -20,7 +20,7 @@ class OrderListView(StaffMixin, TemplateView):
         orders = filterset.qs if filterset.is_valid() else queryset.none()
         return {
             **super().get_context_data(**kwargs),
-            "page": paginate_page(self.request, orders),
+            "page": paginate_page(self.request, orders, one_scan=OrderFilter.is_search(self.request.GET)),
             "statuses": OrderStatus.choices,
             "status": self.request.GET.get("status", ""),
             "search": self.request.GET.get("search", ""),

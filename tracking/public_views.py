@@ -7,9 +7,11 @@ what a forged post could do is bounded by the same limits as a real one (a subsc
 needs the mailed confirmation; a lookup is throttled and reveals nothing without the contact).
 """
 
+import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -123,7 +125,36 @@ def tracking_page(request, token):
         page = services.tracking_page_view(token=token)
     except DomainError as exc:
         return _unavailable(request, token, exc)
-    return _render(request, "tracking/page.html", selectors.tracking_page_context(page), cache_seconds=60)
+    # The page says it may be cached for PAGE_SECONDS; so, shared by every web process, is its
+    # rendering (the journey's query and the template were half the request), keyed by what it
+    # shows: the shipment and the configuration as last changed, the language and the query string.
+    key = _page_cache_key(request, page)
+    body = cache.get(key)
+    if body is not None:
+        response = HttpResponse(body)
+        patch_cache_control(response, public=True, max_age=PAGE_SECONDS)
+        return response
+    response = _render(request, "tracking/page.html", selectors.tracking_page_context(page), cache_seconds=PAGE_SECONDS)
+    cache.set(key, response.content, PAGE_SECONDS)
+    return response
+
+
+PAGE_SECONDS = 60
+
+
+def _page_cache_key(request, page) -> str:
+    shipment = page.shipment
+    config = getattr(page.organization, "embed_config", None)
+    stamps = [
+        page.pk,
+        page.token,
+        shipment.updated_at,
+        shipment.latest_checkpoint_at,
+        config.updated_at if config is not None else None,
+        request.customer_language,
+        request.GET.urlencode(),
+    ]
+    return "tracking:page:" + hashlib.sha256(repr(stamps).encode()).hexdigest()
 
 
 @csrf_exempt

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orderly.colors import text_color_on
-from orders.models import ShipmentStatus
+from orders.api.serializers import CHECKPOINT_PUBLIC_FIELDS
+from orders.models import Order, Shipment, ShipmentStatus
 from tracking.carriers import carrier_for
 from tracking.models import TrackingPage
 
@@ -78,8 +79,18 @@ def brand_text_color(hex_color: str) -> str:
 
 
 def tracking_checkpoints(shipment, *, newest_first: bool = False):
+    """The journey, reading only the columns a public page shows (`CHECKPOINT_PUBLIC_FIELDS`), and
+    the shipment id the related manager sets each row's shipment from (else a query per row)."""
     order = ("-checkpoint_time", "-created_at") if newest_first else ("checkpoint_time", "created_at")
-    return list(shipment.checkpoints.order_by(*order))
+    return list(shipment.checkpoints.order_by(*order).only("shipment_id", *CHECKPOINT_PUBLIC_FIELDS))
+
+
+def tracking_checkpoint_rows(shipment) -> list[dict]:
+    """The journey oldest first, as plain rows of the public columns (for the JSON answer, which
+    reads a mapping as it reads a model; no model instance per checkpoint)."""
+    return list(
+        shipment.checkpoints.order_by("checkpoint_time", "created_at").values(*CHECKPOINT_PUBLIC_FIELDS)
+    )
 
 
 def status_label(status: str) -> str:
@@ -104,7 +115,11 @@ def order_reference(shipment, config) -> str | None:
     settings = (config.settings if config is not None else None) or {}
     if settings.get(SHOW_ORDER_NUMBER) is not True:
         return None
-    return shipment.order.order_number.lstrip("#").strip() or None
+    if Shipment.order.is_cached(shipment):
+        number = shipment.order.order_number
+    else:  # one column of one row, read only for the pages that show it
+        number = Order.objects.filter(pk=shipment.order_id).values_list("order_number", flat=True).get()
+    return number.lstrip("#").strip() or None
 
 
 def tracking_page_context(page: TrackingPage) -> dict:

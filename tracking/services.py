@@ -110,9 +110,11 @@ def tracking_page_live(*, token: str) -> TrackingPage:
     if not TOKEN_RE.fullmatch(token):
         raise not_found("Tracking page")
     # No ORDER BY (`.first()` would add the model's): the token is unique, its index answers alone.
+    # Not the order: its JSON columns cost more to load than the page's answer, and all the page
+    # shows of it is its number, when the organization chose to (`selectors.order_reference`).
     page = next(
         iter(
-            TrackingPage.objects.select_related("shipment__order", "organization__embed_config")
+            TrackingPage.objects.select_related("shipment", "organization__embed_config")
             .filter(token=token)
             .order_by()[:1]
         ),

@@ -81,7 +81,12 @@ class ActionRequestQueueView(ApiView):
         queryset = self.filtered(
             ActionRequestQueueFilter, selectors.action_request_queue(organization=self.organization)
         )
-        return self.paginate(queryset, s.ActionRequestQueueOutput)
+        return self.paginate(
+            queryset,
+            s.ActionRequestQueueOutput,
+            page_query=selectors.action_request_queue_rows,
+            shape=selectors.action_request_queue_shape,
+        )
 
 
 class ActionRequestResolveView(ApiView):

@@ -170,6 +170,11 @@ def _runs(bridge: Bridge):
     return SyncRun.objects.filter(bridge=bridge).order_by("-created_at", "-id")
 
 
+def _run_rows(runs):
+    """A page of runs as plain values of the output's fields (it reads a mapping as a model)."""
+    return runs.values(*SyncRunOutput.Meta.fields)
+
+
 class BridgeSyncListView(ApiView):
     required = Session("bridges:read", feature=FEATURE)
     max_limit = 50
@@ -178,7 +183,7 @@ class BridgeSyncListView(ApiView):
     def get(self, request, pk):
         """The bridge's sync runs, newest first."""
         bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
-        return self.paginate(_runs(bridge), SyncRunOutput)
+        return self.paginate(_runs(bridge), SyncRunOutput, page_query=_run_rows)
 
 
 class OrganizationBridgeSyncListView(ApiView):
@@ -189,7 +194,7 @@ class OrganizationBridgeSyncListView(ApiView):
     def get(self, request, pk):
         """Any of the organization's bridges' sync runs, newest first."""
         bridge = self.get_scoped_object(Bridge.objects, pk, "Bridge")
-        return self.paginate(_runs(bridge), SyncRunOutput)
+        return self.paginate(_runs(bridge), SyncRunOutput, page_query=_run_rows)
 
 
 class ShopifyOAuthStartView(BridgeSessionMixin, ApiView):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from embed.api.serializers import PublicConfigOutput
 from embed.models import EmbedConfig
-from embed.ui.assets import app_modules, app_version, loader_source
+from embed.ui.assets import app_urls, app_version, loader_source
 from embed.ui.csp import app_csp
 
 VIEWS = ("home", "bridges", "orders", "requests", "alerts", "webhooks", "tracking")
@@ -49,7 +49,9 @@ def _language(value: str) -> str:
 @require_safe
 @xframe_options_exempt  # framing is governed by the CSP's frame-ancestors instead
 def app_page(request, slug, view="home"):
-    config = EmbedConfig.objects.filter(slug=slug, is_active=True).first()
+    # No ORDER BY (`.first()` adds one by id, which the planner may answer by walking the primary
+    # key): the slug is unique, its index finds the row alone.
+    config = next(iter(EmbedConfig.objects.filter(slug=slug, is_active=True).order_by()[:1]), None)
     if config is None:
         response = render(request, "embed_ui/unavailable.html", status=404)
         response["Content-Security-Policy"] = app_csp(allowed_origins=[])
@@ -69,7 +71,7 @@ def app_page(request, slug, view="home"):
         {
             "boot": json.dumps(boot),
             "version": app_version(),
-            "modules": app_modules(),
+            "urls": app_urls(),
             "locale": _language(request.GET.get("locale", "")),
         },
     )

@@ -97,12 +97,48 @@ def _estimated_count(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def page_rows(queryset, *, offset: int, limit: int) -> list:
-    """Rows `offset` to `offset + limit` of an ordered queryset, and the next one if there is one."""
+def page_rows(queryset, *, offset: int, limit: int, page_query=None) -> list:
+    """Rows `offset` to `offset + limit` of an ordered queryset, and the next one if there is one;
+    read through `page_query(queryset)` when given. A deep page's ids come from the plain
+    queryset, whose index answers alone: the row columns' joins would be walked for every
+    skipped row."""
+    rows = page_query(queryset) if page_query is not None else queryset
     if offset < DEEP_OFFSET:
-        return list(queryset[offset : offset + limit + 1])
+        return list(rows[offset : offset + limit + 1])
     ids = queryset.values("pk")[offset : offset + limit + 1]
-    return list(queryset.filter(pk__in=ids))
+    return list(rows.filter(pk__in=ids))
+
+
+def count_and_page_rows(
+    queryset, *, offset: int, limit: int, one_scan: bool = False, page_query=None
+) -> tuple[list, int, bool]:
+    """`(rows, total, exact)`: `page_rows` and `count_bounded` of an ordered queryset; the rows
+    read through `page_query(queryset)` when given (e.g. its `values()`: the count stays the
+    plain queryset's, without the joins the row columns bring).
+
+    `one_scan` is for a search, whose matches come unordered from a trigram bitmap that the count
+    and the page would each read again: with a common trigram (every external id starts `ext_`,
+    `gid://`) that read grows with the table, not with the matches. Instead the ids of the first
+    `bound + 1` matches are read once, in list order (a top-N sort of the matches); the total is
+    their number, the page their slice, its rows fetched by primary key. A page past the bound
+    falls back to the two reads."""
+    if not one_scan:
+        total, exact = count_bounded(queryset)
+        if offset >= total and exact:
+            return [], total, exact
+        return page_rows(queryset, offset=offset, limit=limit, page_query=page_query), total, exact
+    if page_query is not None:
+        raise ValueError("one_scan reads model rows")
+    bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
+    ids = list(queryset.values_list("pk", flat=True)[: bound + 1])
+    exact = len(ids) <= bound
+    total = len(ids) if exact else max(bound + 1, _estimated_count(queryset))
+    if offset + limit + 1 <= len(ids) or exact:
+        window = ids[offset : offset + limit + 1]
+        rows = list(queryset.filter(pk__in=window)) if window else []
+    else:
+        rows = page_rows(queryset, offset=offset, limit=limit)
+    return rows, total, exact
 
 
 def paginate(
@@ -114,15 +150,23 @@ def paginate(
     max_limit: int = MAX_LIMIT,
     context: dict | None = None,
     extra: dict | None = None,
+    one_scan: bool = False,
+    page_query=None,
+    shape=None,
 ) -> Response:
-    """Count, slice and serialize an ordered queryset; page past the end gives an empty `data`."""
+    """Count, slice and serialize an ordered queryset; page past the end gives an empty `data`.
+    `one_scan`: the queryset is a search; `page_query`: how the page's rows are read
+    (`count_and_page_rows`); `shape(rows)`: what the serializer is given of them."""
     page, limit = page_params(request, default_limit=default_limit, max_limit=max_limit)
-    total, exact = count_bounded(queryset)
     offset = (page - 1) * limit
-    rows = page_rows(queryset, offset=offset, limit=limit) if offset < total or not exact else []
+    rows, total, exact = count_and_page_rows(
+        queryset, offset=offset, limit=limit, one_scan=one_scan, page_query=page_query
+    )
     items, has_more = rows[:limit], len(rows) > limit
     if not exact:
         total = max(total, offset + len(items) + has_more)
+    if shape is not None:
+        items = shape(items)
     body = {"data": serializer_class(items, many=True, context=context or {}).data}
     if extra:
         body.update(extra)
@@ -148,12 +192,25 @@ class BoundedPage(Page):
 
 
 class BoundedPaginator(Paginator):
-    """Django's Paginator with `count_bounded` counts and `page_rows` deep pages (for templates)."""
+    """Django's Paginator with `count_bounded` counts and `page_rows` deep pages (for templates);
+    `one_scan=True` for a search (`count_and_page_rows`)."""
 
     count_exact = True
 
+    def __init__(self, *args, one_scan: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.one_scan = one_scan
+        self._search_ids = None
+
     @cached_property
     def count(self):
+        if self.one_scan:
+            bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
+            self._search_ids = list(self.object_list.values_list("pk", flat=True)[: bound + 1])
+            self.count_exact = len(self._search_ids) <= bound
+            if self.count_exact:
+                return len(self._search_ids)
+            return max(bound + 1, _estimated_count(self.object_list))
         total, self.count_exact = count_bounded(self.object_list)
         return total
 
@@ -169,7 +226,12 @@ class BoundedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        rows = page_rows(self.object_list, offset=offset, limit=self.per_page)
+        ids = self._search_ids
+        if ids is not None and (offset + self.per_page + 1 <= len(ids) or self.count_exact):
+            window = ids[offset : offset + self.per_page + 1]
+            rows = list(self.object_list.filter(pk__in=window)) if window else []
+        else:
+            rows = page_rows(self.object_list, offset=offset, limit=self.per_page)
         items, has_more = rows[: self.per_page], len(rows) > self.per_page
         if not self.count_exact and offset + len(items) + has_more > self.count:
             # An estimate below what this page shows: count what is known, so "next" stays valid.

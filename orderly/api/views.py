@@ -191,7 +191,8 @@ class ApiView(APIView):
         return filterset.qs
 
     def paginate(self, queryset, serializer_class, **kwargs) -> Response:
-        """One page of an ordered queryset within this view's limits (`orderly.api.pagination`)."""
+        """One page of an ordered queryset within this view's limits (`orderly.api.pagination`);
+        `one_scan=True` for a search."""
         return paginate(
             self.request,
             queryset,

@@ -5,7 +5,10 @@ def sources_from_bridges(apps, schema_editor):
     """An order a bridge brought is keyed by that bridge from now on (CONTRACT §10)."""
     Order = apps.get_model("orders", "Order")
     # One UPDATE per bridge, not per order; str() spells the id as the service does on every engine.
-    bridge_ids = Order.objects.filter(bridge__isnull=False).values_list("bridge_id", flat=True).distinct()
+    # No ordering: the model's (-created_at) would join the DISTINCT and list a bridge once per order.
+    bridge_ids = (
+        Order.objects.filter(bridge__isnull=False).order_by().values_list("bridge_id", flat=True).distinct()
+    )
     for bridge_id in list(bridge_ids):
         Order.objects.filter(bridge_id=bridge_id).update(source=str(bridge_id))
 

@@ -84,3 +84,32 @@ def test_the_dashboard_says_about_when_the_count_is_an_estimate(tenant, settings
     second = staff.get("/dashboard/orders/", {"page": 2})
     assert second.status_code == 200 and len(second.context["page"].object_list) == 5
     assert second.context["page"].has_next() is False
+
+
+@pytest.mark.parametrize("bound", [100, 4])
+def test_a_search_pages_from_one_scan_with_the_same_pages_and_totals(client, tenant, settings, bound):
+    # given 12 orders matching a search among others, and a bound the matches fit in or not
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = bound
+    end_user = tenant.end_user()
+    matching = [OrderFactory(end_user=end_user, order_number=f"SRCH-{n}") for n in range(12)]
+    for n in range(5):
+        OrderFactory(end_user=end_user, order_number=f"OTHER-{n}")
+    expected = [str(o.pk) for o in sorted(matching, key=lambda o: (o.created_at, o.pk), reverse=True)]
+    key = bearer(tenant.api_key("orders:read"))
+    # when every page of the search is read
+    pages = [
+        client.get("/api/v1/orders", {"search": "srch", "limit": 5, "page": n}, **key).json() for n in (1, 2, 3, 4)
+    ]
+    # then the pages are the list's, `hasMore` exact, and the total exact within the bound
+    assert [o["id"] for page in pages for o in page["data"]] == expected
+    assert [page["pagination"]["hasMore"] for page in pages] == [True, True, False, False]
+    if bound > 12:
+        assert {page["pagination"]["total"] for page in pages} == {12}
+    else:
+        assert all(page["pagination"]["total"] > bound for page in pages)
+    # and the staff page's search shows the same rows
+    staff = Client()
+    staff.force_login(tenant.user)
+    shown = staff.get("/dashboard/orders/", {"search": "srch"}).context["page"]
+    assert [str(o.pk) for o in shown.object_list] == expected[:12]
+    assert shown.paginator.count == 12 if bound > 12 else shown.paginator.count > bound

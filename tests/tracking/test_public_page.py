@@ -164,3 +164,34 @@ def test_unknown_token_is_404(client, db):
     response = client.get("/t/not-a-real-token")
     assert response.status_code == 404
     assert "Tracking link not found" in response.content.decode()
+
+
+def test_a_shared_rendering_follows_every_change_it_shows(client, page, tenant):
+    # given the page, shown once (its rendering is kept in the shared cache)
+    from embed.services import embed_config_upsert
+    from orders.services import tracking_checkpoint_create
+    from tracking.models import TrackingPage
+
+    assert "Acme Fulfillment" in client.get(f"/t/{page.token}").content.decode()
+    # when a checkpoint arrives and the brand is renamed, each through its service
+    tracking_checkpoint_create(
+        organization=tenant.organization,
+        shipment_id=page.shipment_id,
+        data={"status": "in_transit", "status_detail": "Departed Memphis hub", "checkpoint_time": timezone.now()},
+    )
+    first = client.get(f"/t/{page.token}").content.decode()
+    tracking_checkpoint_create(  # older than the newest: the status stays, the journey grows
+        organization=tenant.organization,
+        shipment_id=page.shipment_id,
+        data={"status": "picked_up", "status_detail": "Picked up in Reno", "checkpoint_time": timezone.now() - dt.timedelta(days=9)},
+    )
+    older = client.get(f"/t/{page.token}").content.decode()
+    embed_config_upsert(
+        organization=tenant.organization, changes={"branding": {**tenant.config.branding, "company_name": "Beta Logistics"}}
+    )
+    second = client.get(f"/t/{page.token}").content.decode()
+    # then each view shows the change at once, and every view was counted
+    assert "Departed Memphis hub" in first
+    assert "Picked up in Reno" in older
+    assert "Beta Logistics" in second and "Acme Fulfillment" not in second
+    assert TrackingPage.objects.get(pk=page.pk).view_count == 4

@@ -49,7 +49,7 @@ def public_tracking_data(page) -> dict:
     shipment = page.shipment
     return {
         "shipment": shipment,
-        "checkpoints": selectors.tracking_checkpoints(shipment),
+        "checkpoints": selectors.tracking_checkpoint_rows(shipment),
         "branding": selectors.tracking_branding(page.organization.embed_config),
     }
 
