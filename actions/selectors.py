@@ -68,7 +68,7 @@ def action_request_queue_menu(*, organization, status: str, selected=None):
         requests = requests.filter(status=status)
     head = set(requests.order_by("created_at", "id").values_list("end_user_id", flat=True)[:QUEUE_MENU_REQUESTS])
     if selected is not None:
-        head.add(selected.pk)
+        head.add(selected)  # the filter's value: an end user's id
     return EndUser.objects.for_organization(organization).filter(pk__in=head).order_by("name", "external_id")
 
 

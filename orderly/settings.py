@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "DimensionsUnitEnum": ["in", "cm"],
         "SessionScopeEnum": "orderly.features.SESSION_SCOPES",
         "FeatureEnum": "orderly.features.FEATURES",
+        "BridgeTypeEnum": "bridges.registry.BRIDGE_TYPE_IDS",
     },
 }
 

@@ -31,7 +31,16 @@ class _RuleFields(InputSerializer):
         return {self.names.get(k, k): v for k, v in self.validated_data.items()}
 
 
+# What `validate` below enforces, in the schema's words (JSON Schema `if`/`then`).
+WEBHOOK_DELIVERY = {"required": ["deliveryMethod"], "properties": {"deliveryMethod": {"enum": ["webhook", "both"]}}}
+
+
 class AlertRuleCreateInput(_RuleFields):
+    schema_rules = {
+        "if": WEBHOOK_DELIVERY,
+        "then": {"required": ["webhookUrl"], "properties": {"webhookUrl": {"type": "string"}}},
+    }
+
     def validate(self, attrs):
         method = attrs.get("deliveryMethod", "in_app")
         if method != "in_app" and not attrs.get("webhookUrl"):
@@ -42,6 +51,9 @@ class AlertRuleCreateInput(_RuleFields):
 
 
 class AlertRuleUpdateInput(_RuleFields):
+    # A rule delivered by webhook keeps a URL (whether it already had one is the stored rule's).
+    schema_rules = {"if": WEBHOOK_DELIVERY, "then": {"properties": {"webhookUrl": {"type": "string"}}}}
+
     isActive = serializers.BooleanField(required=False)
 
     def __init__(self, *args, rule=None, **kwargs):

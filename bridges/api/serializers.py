@@ -3,14 +3,26 @@
 from rest_framework import serializers
 
 from bridges.models import Bridge, SyncRun
+from bridges.registry import BRIDGE_TYPES
 from bridges.services import bridge_config_mask
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field
 
 
 class BridgeCreateInput(InputSerializer):
-    type = serializers.CharField(max_length=50)
+    type = choice_field(list(BRIDGE_TYPES), label="bridge type")
     name = serializers.CharField(max_length=200)
     config = serializers.DictField(child=serializers.JSONField())
+
+    # Each type's config in the schema: the keys `bridge_create` accepts for it (bridges/registry.py).
+    schema_rules = {
+        "allOf": [
+            {
+                "if": {"required": ["type"], "properties": {"type": {"const": type_id}}},
+                "then": {"properties": {"config": bridge_type.config_schema()}},
+            }
+            for type_id, bridge_type in BRIDGE_TYPES.items()
+        ]
+    }
 
 
 class BridgeUpdateInput(InputSerializer):
@@ -27,9 +39,10 @@ class ShopifyOAuthStartInput(InputSerializer):
 class ShopifyOAuthCallbackInput(serializers.Serializer):
     """Query string of the redirect back from Shopify; extra parameters (hmac, host, timestamp) are Shopify's own."""
 
-    state = serializers.CharField(max_length=200)
-    code = serializers.CharField(max_length=500)
-    shop = serializers.CharField(max_length=255)
+    # Compared as sent (whitespace is not trimmed away into a "blank" the schema allows).
+    state = serializers.CharField(max_length=200, trim_whitespace=False)
+    code = serializers.CharField(max_length=500, trim_whitespace=False)
+    shop = serializers.CharField(max_length=255, trim_whitespace=False)
 
 
 class BridgeListOutput(OutputSerializer):

@@ -221,9 +221,9 @@ class ShopifyOAuthCallbackView(ApiView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("state", str, required=True),
-            OpenApiParameter("code", str, required=True),
-            OpenApiParameter("shop", str, required=True),
+            OpenApiParameter("state", {"type": "string", "minLength": 1, "maxLength": 200}, required=True),
+            OpenApiParameter("code", {"type": "string", "minLength": 1, "maxLength": 500}, required=True),
+            OpenApiParameter("shop", {"type": "string", "minLength": 1, "maxLength": 255}, required=True),
         ],
         responses={
             200: ShopifyOAuthCallbackOutput,
@@ -310,11 +310,7 @@ class ShopifyWebhookView(ApiView):
         responses={200: ShopifyWebhookOutput, 401: OpenApiResponse(description="Not signed by Shopify.")},
     )
     def post(self, request):
-        if not shopify.shopify_enabled():
-            raise not_found("Resource")
-        body = request.body  # the raw bytes, before anything parses them: the signature covers these
-        if not shopify.shopify_webhook_hmac_valid(body, request.headers.get("X-Shopify-Hmac-Sha256")):
-            raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
+        # A request without Shopify's headers is malformed whether or not the bridge is on: 400 first.
         topic = request.headers.get("X-Shopify-Topic", "").strip()
         shop = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
         webhook_id = (
@@ -331,6 +327,11 @@ class ShopifyWebhookView(ApiView):
         }
         if errors:
             raise DomainError(ErrorCode.VALIDATION_ERROR, "Missing Shopify headers.", details=errors)
+        if not shopify.shopify_enabled():
+            raise not_found("Resource")
+        body = request.body  # the raw bytes, before anything parses them: the signature covers these
+        if not shopify.shopify_webhook_hmac_valid(body, request.headers.get("X-Shopify-Hmac-Sha256")):
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
         # The same refusals as every other body (depth, surrogates, NULs, numbers past 64 bits).
         payload = json_body_loads(body)
         if not isinstance(payload, dict) or json_problem(payload):

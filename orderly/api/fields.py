@@ -9,7 +9,8 @@ def iso_ms(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     value = value.astimezone(dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # Not strftime("%Y"): glibc writes year 227 as "227", which is not RFC 3339 (four digits).
+    return f"{value.year:04d}-" + value.strftime("%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 class IsoDateTimeField(serializers.DateTimeField):

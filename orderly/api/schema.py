@@ -306,6 +306,9 @@ class EnvelopeAutoSchema(AutoSchema):
             schema.pop("description", None)
         if direction == "request" and isinstance(serializer, InputSerializer):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
+            # Rules across fields that its `validate()` enforces, e.g. a URL when delivery is by webhook.
+            rules = getattr(serializer, "schema_rules", {})
+            schema.update(copy.deepcopy(rules(self) if callable(rules) else rules))
         if direction == "response" and isinstance(serializer, OutputSerializer):
             # A model output sends every field it lists, null or not: all are required.
             schema["required"] = list(schema.get("properties", {}))

@@ -467,7 +467,16 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_does_nothing(client, shop
 def test_webhooks_are_not_served_without_the_shopify_settings(client, settings):
     settings.ORDERLY_SHOPIFY_CLIENT_ID = settings.ORDERLY_SHOPIFY_CLIENT_SECRET = ""
     body = b"{}"
+    headers = {"HTTP_X_SHOPIFY_TOPIC": "orders/create", "HTTP_X_SHOPIFY_SHOP_DOMAIN": "a.myshopify.com"}
     response = client.post(
-        WEBHOOKS, data=body, content_type="application/json", HTTP_X_SHOPIFY_HMAC_SHA256=sign_body(body)
+        WEBHOOKS,
+        data=body,
+        content_type="application/json",
+        HTTP_X_SHOPIFY_HMAC_SHA256=sign_body(body),
+        HTTP_X_SHOPIFY_WEBHOOK_ID="w-1",
+        **headers,
     )
     assert response.status_code == 404
+    # and one without Shopify's headers is malformed (400), whether or not the bridge is on
+    response = client.post(WEBHOOKS, data=body, content_type="application/json", **headers)
+    assert response.status_code == 400 and "X-Shopify-Webhook-Id" in response.json()["error"]["details"]
