@@ -458,7 +458,12 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str, query: di
     if not live.filter(shop=shop).update(used_at=now):
         if live.exists():
             raise validation_error("shop", "Does not match the shop the authorization was started for.")
-        raise validation_error("state", "Unknown, expired or already used OAuth state.")
+        # The state names a pending authorization, and is its credential: none such is a 404.
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            "Unknown, expired or already used OAuth state.",
+            details={"state": ["Unknown, expired or already used OAuth state."]},
+        )
     bridge = Bridge.objects.select_related("organization").get(oauth_states__digest=digest)
     try:
         if builtin:

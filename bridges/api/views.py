@@ -288,6 +288,10 @@ def wants_html(request) -> bool:
     return "text/html" in request.META.get("HTTP_ACCEPT", "")
 
 
+# What the view checks each of Shopify's headers for: present, not blank, at most 255 characters.
+SHOPIFY_HEADER = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "\\S"}
+
+
 class ShopifyWebhookView(ApiView):
     """Where Shopify delivers the shop's webhooks (`orders/*`, `app/uninstalled`, and the mandatory
     privacy topics) when the built-in Shopify bridge is on. The credential is the signature:
@@ -302,10 +306,10 @@ class ShopifyWebhookView(ApiView):
         operation_id="bridges_shopify_webhooks",
         request={"application/json": OpenApiTypes.OBJECT},
         parameters=[
-            OpenApiParameter("X-Shopify-Hmac-Sha256", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Topic", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Shop-Domain", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Webhook-Id", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Hmac-Sha256", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Topic", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Shop-Domain", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Webhook-Id", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
         ],
         responses={200: ShopifyWebhookOutput, 401: OpenApiResponse(description="Not signed by Shopify.")},
     )

@@ -60,6 +60,9 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
 
+WEB_URL_PATTERN = r"^(?:https?|ftps?)://[^\s/?#]{1,253}(?:[/?#]\S*)?$"
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -333,6 +336,10 @@ class EnvelopeAutoSchema(AutoSchema):
             ["array", "null"],
         ):
             schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
+        if isinstance(field, serializers.URLField) and direction == "request" and not field.allow_blank:
+            # Django's URLValidator: one of its schemes, no whitespace, a host of at most 253 characters
+            # (DNS's limit), which `format: uri` alone does not say.
+            schema.setdefault("pattern", WEB_URL_PATTERN)
         return schema
 
     def _is_list_view(self, serializer=None) -> bool:

@@ -182,7 +182,7 @@ def test_a_reused_state_is_refused(client, tenant, owner, shopify):
 
     replay = client.get(CALLBACK, redirect_params(state, code="second-code"))
 
-    assert replay.status_code == 400 and "state" in replay.json()["error"]["details"]
+    assert replay.status_code == 404 and "state" in replay.json()["error"]["details"]
     assert [r["code"] for r in shopify.token_requests] == ["good-code"]
 
 

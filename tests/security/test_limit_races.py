@@ -42,7 +42,7 @@ def _race(count: int, path: str, body: dict, token: str) -> list[tuple[int, str 
 
 def _assert_exactly(results, limit: int, created_status: int = 201) -> None:
     assert sorted(results, key=str) == sorted(
-        [(created_status, None)] * limit + [(400, "limit_exceeded")] * (len(results) - limit), key=str
+        [(created_status, None)] * limit + [(409, "limit_exceeded")] * (len(results) - limit), key=str
     ), results
 
 
