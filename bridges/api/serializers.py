@@ -1,5 +1,6 @@
 """Bridge request bodies and responses (seed: embed-api.txt, "Bridges")."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from bridges.models import Bridge, SyncRun
@@ -31,8 +32,19 @@ class BridgeUpdateInput(InputSerializer):
     config = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
+# What `shop_domain_normalize` accepts, case-insensitively: "mystore", "mystore.myshopify.com", or
+# either after "https://" (with trailing slashes); in the schema as the field's `pattern`.
+_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
+SHOP_DOMAIN_INPUT = rf"^\s*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})\s*$"
+
+
 class ShopifyOAuthStartInput(InputSerializer):
-    shopDomain = serializers.CharField(max_length=255)  # noqa: N815 — the wire's spelling
+    shopDomain = serializers.CharField(  # noqa: N815 — the wire's spelling
+        max_length=255,
+        validators=[
+            RegexValidator(SHOP_DOMAIN_INPUT, "Must be a Shopify domain like 'mystore' or 'mystore.myshopify.com'.")
+        ],
+    )
     name = serializers.CharField(max_length=200, required=False)
 
 

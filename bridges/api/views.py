@@ -314,7 +314,10 @@ class ShopifyWebhookView(ApiView):
         responses={200: ShopifyWebhookOutput, 401: OpenApiResponse(description="Not signed by Shopify.")},
     )
     def post(self, request):
-        # A request without Shopify's headers is malformed whether or not the bridge is on: 400 first.
+        # A request without Shopify's headers is refused whether or not the bridge is on: unsigned is
+        # a 401 (as Shopify expects), another one missing a 400; only then is an off bridge a 404.
+        if not request.headers.get("X-Shopify-Hmac-Sha256", "").strip():
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
         topic = request.headers.get("X-Shopify-Topic", "").strip()
         shop = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
         webhook_id = (

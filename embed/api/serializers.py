@@ -75,6 +75,14 @@ CONFIG_SHAPES = {
 METADATA = {"metadata": {"shape": ANY_OBJECT}}
 
 
+# The form `validate_origin` checks, as a pattern (the schema's): scheme, host, an optional port.
+ORIGIN_RE = re.compile(
+    r"^[hH][tT][tT][pP][sS]?://(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?|\[[0-9a-fA-F:.]+\])"
+    r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$"
+)
+ORIGIN_MESSAGE = "Must be an origin like https://app.example.com."
+
+
 def validate_origin(value: str) -> str:
     """`scheme://host[:port]` with nothing after it: what a browser sends in `Origin`."""
     parts = urlsplit(value)
@@ -144,7 +152,11 @@ class ConfigUpdateInput(InputSerializer):
     )
     branding = BrandingInput(required=False)
     allowed_origins = serializers.ListField(
-        child=serializers.CharField(max_length=300), required=False, max_length=50
+        child=serializers.CharField(
+            max_length=300, trim_whitespace=False, validators=[RegexValidator(ORIGIN_RE, ORIGIN_MESSAGE)]
+        ),
+        required=False,
+        max_length=50,
     )
     allowed_bridge_types = serializers.ListField(
         child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False

@@ -31,6 +31,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.checks import load_all_checks
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
 
 from orderly.wsgi import application
@@ -111,10 +113,19 @@ def _credentials(tenant) -> dict[str, str]:
     return {"ApiKey": tenant.api_key(), "EmbedSession": tenant.session(owner)}
 
 
+def _in_process_config() -> SchemathesisConfig:
+    """schemathesis.toml without its credentials (the in-process runs send each operation's own)
+    and its hooks (imported above)."""
+    data = tomllib.loads((ROOT / "schemathesis.toml").read_text())
+    data.pop("auth")
+    data.pop("hooks")
+    return SchemathesisConfig.from_dict(data)
+
+
 @pytest.fixture
 def api_schema():
     """The served schema, closed (above), for schemathesis to call the WSGI app with."""
-    schema = schemathesis.openapi.from_dict(_closed(_served_document()))
+    schema = schemathesis.openapi.from_dict(_closed(_served_document()), config=_in_process_config())
     schema.app = application
     # Called as a bare WSGI app, Django would close the test's DB connection between requests (as
     # its own test client prevents, and reconnects after each of its requests: hence only now).
