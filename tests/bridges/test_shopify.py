@@ -477,6 +477,10 @@ def test_webhooks_are_not_served_without_the_shopify_settings(client, settings):
         **headers,
     )
     assert response.status_code == 404
-    # and one without Shopify's headers is malformed (400), whether or not the bridge is on
+    # and one without Shopify's headers is refused as when the bridge is on: unsigned 401, else 400
     response = client.post(WEBHOOKS, data=body, content_type="application/json", **headers)
+    assert response.status_code == 401
+    response = client.post(
+        WEBHOOKS, data=body, content_type="application/json", HTTP_X_SHOPIFY_HMAC_SHA256="x", **headers
+    )
     assert response.status_code == 400 and "X-Shopify-Webhook-Id" in response.json()["error"]["details"]
