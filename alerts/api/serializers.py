@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.fields import ANY_OBJECT
+from orderly.api.fields import ANY_OBJECT, ReceiverUrlField
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
@@ -16,7 +16,7 @@ class _RuleFields(InputSerializer):
         help_text="Keys of the event's data and the value each must equal (a list: any of them)."
     )
     deliveryMethod = serializers.ChoiceField(choices=METHODS, required=False)
-    webhookUrl = serializers.URLField(max_length=2000, required=False, allow_null=True)
+    webhookUrl = ReceiverUrlField(max_length=2000, required=False, allow_null=True)
     cooldownMinutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
 
     names = {

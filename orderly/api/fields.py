@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from rest_framework import serializers
 
 
@@ -39,3 +40,26 @@ def shaped(shape: dict, component: str | None = None, **kwargs) -> ShapedJSONFie
 
 def component_ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+# URLs as patterns every generator and validator reads alike (the schema's `pattern`), each a subset
+# of what its field accepts, so a URL the schema allows is accepted: ASCII host names of at most four
+# labels (at most 253 characters, DNS's limit), localhost or IPv4, an optional port.
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_NAME = rf"(?:{_LABEL}\.){{1,3}}(?:[a-zA-Z]{{2,61}}|xn--[a-zA-Z0-9]{{1,57}})"
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PORT = r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+_REST = r"(?:[/?#]\S*)?"
+# Django's URLValidator (every URLField): its schemes, optional credentials.
+URL_PATTERN = rf"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:{_NAME}|localhost|{_OCTET}(?:\.{_OCTET}){{3}}){_PORT}{_REST}$"
+
+
+class ReceiverUrlField(serializers.URLField):
+    """A URL Orderly POSTs to (webhooks, alert webhooks), as `webhooks.ssrf.url_check` takes it:
+    https (and http where ORDERLY_WEBHOOKS_ALLOW_PRIVATE is on), a host name, no credentials. Its
+    `schema_pattern` says so in the schema; a name that resolves to a private address is still refused."""
+
+    @property
+    def schema_pattern(self) -> str:
+        scheme = "https?" if settings.ORDERLY_WEBHOOKS_ALLOW_PRIVATE else "https"
+        return rf"^{scheme}://{_NAME}{_PORT}{_REST}$"

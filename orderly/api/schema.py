@@ -21,8 +21,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
+from rest_framework.fields import _UnvalidatedField
 
-from orderly.api.fields import ShapedJSONField
+from orderly.api.fields import URL_PATTERN, ShapedJSONField
 from orderly.api.pagination import page_parameters
 from orderly.api.permissions import ApiKey, Public, Session, requirement_for
 from orderly.api.serializers import InputSerializer, OutputSerializer
@@ -60,13 +61,18 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
 
-# Django's URLValidator (a URLField's), in a pattern every generator and validator reads alike: one of
-# its schemes, optional credentials, a host with a top-level domain (or localhost, or IPv4), a port.
-# ASCII hosts only, and no IPv6: a subset of what it accepts, so a URL the schema allows is accepted.
-_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_HOST = rf"(?:{_LABEL}\.)+(?:[a-zA-Z]{{2,63}}|xn--[a-zA-Z0-9]{{1,59}})\.?|localhost|{_OCTET}(?:\.{_OCTET}){{3}}"
-WEB_URL_PATTERN = rf"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:{_HOST})(?::[0-9]{{1,5}})?(?:[/?#]\S*)?$"
+JSON_VALUE = {"$ref": "#/components/schemas/JsonValue"}
+JSON_VALUE_SCHEMA = {
+    "description": "Any JSON value the API can store: integers within 64 bits (a larger one is a 400 "
+    "`invalid_json`), finite numbers, nested at most 32 levels deep.",
+    "anyOf": [
+        {"type": ["string", "boolean", "null"]},
+        {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
+        {"type": "number", "not": {"type": "integer"}},
+        {"type": "array", "items": JSON_VALUE},
+        {"type": "object", "additionalProperties": JSON_VALUE},
+    ],
+}
 
 
 def _ref(name: str) -> dict:
@@ -342,9 +348,16 @@ class EnvelopeAutoSchema(AutoSchema):
             ["array", "null"],
         ):
             schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DictField)
+            and isinstance(field.child, (_UnvalidatedField, serializers.JSONField))
+        ):
+            # Free-form values, as the body parser takes them (orderly/api/parsers.py).
+            schema["additionalProperties"] = self._component("JsonValue", JSON_VALUE_SCHEMA)
         if isinstance(field, serializers.URLField) and direction == "request" and not field.allow_blank:
             # What Django's URLValidator accepts is narrower than `format: uri` (a host "0" is a URI's).
-            schema.setdefault("pattern", WEB_URL_PATTERN)
+            schema.setdefault("pattern", getattr(field, "schema_pattern", URL_PATTERN))
         return schema
 
     def _is_list_view(self, serializer=None) -> bool:
