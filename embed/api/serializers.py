@@ -11,7 +11,7 @@ from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.fields import ANY_OBJECT, ShapedJSONField
+from orderly.api.fields import ANY_OBJECT, HttpsUrlField, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
@@ -105,11 +105,11 @@ def validate_origin(value: str) -> str:
 
 class BrandingInput(InputSerializer):
     primary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
-    logo_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    logo_url = HttpsUrlField(required=False, allow_null=True, allow_blank=True, max_length=500)
     company_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
     secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
     # The help contact customers see on the tracking page and in its e-mails.
-    support_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    support_url = HttpsUrlField(required=False, allow_null=True, allow_blank=True, max_length=500)
     support_email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
 
     def validate_logo_url(self, value):

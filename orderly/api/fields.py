@@ -1,6 +1,7 @@
 """Wire formats shared by every serializer: ISO 8601 UTC with milliseconds and a `Z`."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from rest_framework import serializers
@@ -49,12 +50,36 @@ _LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
 _NAME = rf"(?:{_LABEL}\.){{1,3}}(?:[a-zA-Z]{{2,61}}|xn--[a-zA-Z0-9]{{1,57}})"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PORT = r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-_REST = r"(?:[/?#]\S*)?"
+# RFC 3986's characters only (a `format: uri` validator refuses the rest, e.g. a control character
+# that Django's URLValidator lets through): `uri_characters` below refuses them on the way in.
+_URI_CHARS = r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})"
+_REST = rf"(?:[/?#]{_URI_CHARS}*)?"
+_URI_TEXT = re.compile(rf"{_URI_CHARS}*")
+
+
+def uri_characters(value: str) -> None:
+    """A URL field's validator: only RFC 3986 characters, percent-escapes well formed."""
+    if not _URI_TEXT.fullmatch(value):
+        raise serializers.ValidationError("Enter a valid URL.")
 # Django's URLValidator (every URLField): its schemes, optional credentials.
 URL_PATTERN = rf"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:{_NAME}|localhost|{_OCTET}(?:\.{_OCTET}){{3}}){_PORT}{_REST}$"
 
 
-class ReceiverUrlField(serializers.URLField):
+class UriField(serializers.URLField):
+    """A URLField whose value is also an RFC 3986 URI, as the schema's `format: uri` says."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(uri_characters)
+
+
+class HttpsUrlField(UriField):
+    """A link shown to people (branding): https, or http on this machine (`BrandingInput`)."""
+
+    schema_pattern = rf"^(?:https://(?:{_NAME}|{_OCTET}(?:\.{_OCTET}){{3}})|http://(?:localhost|127\.0\.0\.1)){_PORT}{_REST}$"
+
+
+class ReceiverUrlField(UriField):
     """A URL Orderly POSTs to (webhooks, alert webhooks), as `webhooks.ssrf.url_check` takes it:
     https (and http where ORDERLY_WEBHOOKS_ALLOW_PRIVATE is on), a host name, no credentials. Its
     `schema_pattern` says so in the schema; a name that resolves to a private address is still refused."""

@@ -355,9 +355,15 @@ class EnvelopeAutoSchema(AutoSchema):
         ):
             # Free-form values, as the body parser takes them (orderly/api/parsers.py).
             schema["additionalProperties"] = self._component("JsonValue", JSON_VALUE_SCHEMA)
-        if isinstance(field, serializers.URLField) and direction == "request" and not field.allow_blank:
+        if isinstance(field, serializers.URLField) and direction == "request":
             # What Django's URLValidator accepts is narrower than `format: uri` (a host "0" is a URI's).
-            schema.setdefault("pattern", getattr(field, "schema_pattern", URL_PATTERN))
+            pattern = getattr(field, "schema_pattern", URL_PATTERN)
+            if field.allow_blank:
+                schema["anyOf"] = [{"pattern": pattern}, {"maxLength": 0}]  # "" clears it
+                schema.pop("format", None)
+                schema["anyOf"][0]["format"] = "uri"
+            else:
+                schema.setdefault("pattern", pattern)
         return schema
 
     def _is_list_view(self, serializer=None) -> bool:
