@@ -50,16 +50,17 @@ _LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
 _NAME = rf"(?:{_LABEL}\.){{1,3}}(?:[a-zA-Z]{{2,61}}|xn--[a-zA-Z0-9]{{1,57}})"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _PORT = r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-# RFC 3986's characters only (a `format: uri` validator refuses the rest, e.g. a control character
-# that Django's URLValidator lets through): `uri_characters` below refuses them on the way in.
-_URI_CHARS = r"(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})"
-_REST = rf"(?:[/?#]{_URI_CHARS}*)?"
-_URI_TEXT = re.compile(rf"{_URI_CHARS}*")
+# RFC 3986's path, query and fragment (a `format: uri` validator refuses the rest, e.g. a control
+# character or a "[" that Django's URLValidator lets through): `uri_characters` refuses them on the
+# way in.
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+_REST = rf"(?:/(?:{_PCHAR}|/)*)?(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+_URI_FORM = re.compile(rf"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*{_REST}")
 
 
 def uri_characters(value: str) -> None:
-    """A URL field's validator: only RFC 3986 characters, percent-escapes well formed."""
-    if not _URI_TEXT.fullmatch(value):
+    """A URL field's validator: after the host, only what RFC 3986 allows where it stands."""
+    if not _URI_FORM.fullmatch(value):
         raise serializers.ValidationError("Enter a valid URL.")
 # Django's URLValidator (every URLField): its schemes, optional credentials.
 URL_PATTERN = rf"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:{_NAME}|localhost|{_OCTET}(?:\.{_OCTET}){{3}}){_PORT}{_REST}$"
