@@ -281,7 +281,9 @@ def oauth_failure_page(request, exc):
             "This link is incomplete, has expired or was already used.",
             http.HTTP_400_BAD_REQUEST,
         )
-    return render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+    response = render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+    response.api_page = True  # a 404 page for the browser, not Django's (orderly.api.middleware)
+    return response
 
 
 def wants_html(request) -> bool:

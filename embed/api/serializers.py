@@ -246,11 +246,10 @@ class SessionCreateInput(ProfileFields):
 
 
 class AutoSessionInput(ProfileFields):
-    # Credentials are compared as sent: " " is a wrong key (401), not a blank one the schema allows.
-    key = serializers.CharField(max_length=100, trim_whitespace=False)
+    # Padding is trimmed (the same key), so one of only whitespace is blank: the pattern says so.
+    key = serializers.CharField(max_length=100, validators=[RegexValidator(r"\S", "This field may not be blank.")])
     userHash = serializers.CharField(
         required=False,
-        trim_whitespace=False,
         allow_blank=True,  # a given but empty hash is a wrong one (403), not a missing one
         max_length=128,
         help_text="Lowercase hex HMAC-SHA256 of externalId keyed with the config's identity secret, "

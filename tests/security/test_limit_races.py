@@ -111,4 +111,4 @@ def test_one_owner_at_its_limit_does_not_block_another(tenant):
     )
 
     # then the lock is per owner
-    assert (refused, created) == (400, 201)
+    assert (refused, created) == (409, 201)
