@@ -75,9 +75,10 @@ CONFIG_SHAPES = {
 METADATA = {"metadata": {"shape": ANY_OBJECT}}
 
 
-# The form `validate_origin` checks, as a pattern (the schema's): scheme, host, an optional port.
+# The form `validate_origin` checks, as a pattern (the schema's): scheme, host name, an optional port
+# (an IPv6 literal is accepted too, but not described).
 ORIGIN_RE = re.compile(
-    r"^[hH][tT][tT][pP][sS]?://(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?|\[[0-9a-fA-F:.]+\])"
+    r"^[hH][tT][tT][pP][sS]?://(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)"
     r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$"
 )
 ORIGIN_MESSAGE = "Must be an origin like https://app.example.com."
@@ -85,7 +86,10 @@ ORIGIN_MESSAGE = "Must be an origin like https://app.example.com."
 
 def validate_origin(value: str) -> str:
     """`scheme://host[:port]` with nothing after it: what a browser sends in `Origin`."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a bracketed host that is no IP address: "https://[03e4]"
+        raise serializers.ValidationError(f"'{value}' is not an origin like https://app.example.com.") from None
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname

@@ -128,6 +128,10 @@ def test_patch_updates_and_keeps_the_publishable_key(client, tenant):
         ({"slug": "ab"}, "slug"),
         ({"allowed_origins": ["not a url"]}, "allowed_origins"),
         ({"allowed_origins": ["https://app.example.com/path"]}, "allowed_origins"),
+        # a bracketed host that is no address (urlsplit raises: schemathesis found a 500 here)
+        ({"allowed_origins": ["https://[03e4]"]}, "allowed_origins"),
+        ({"branding": {"support_url": "https://a.example.com/[x]"}}, "branding"),
+        ({"branding": {"logo_url": "ftp://cdn.example.com/logo.png"}}, "branding"),
         ({"allowed_bridge_types": ["myspace"]}, "allowed_bridge_types"),
         ({"enabled_features": ["teleport"]}, "enabled_features"),
         ({"branding": {"primary_color": "red"}}, "branding"),
