@@ -216,7 +216,7 @@ def test_stateful_runs_follow_the_links_and_find_nothing(tenant, api_schema):
             return {"headers": credentials.headers(case.operation)}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            steps.append(f"{case.operation.label} {response.status_code}")
+            steps.append((case.operation.label, response.status_code))
             _validate(
                 case,
                 response,
@@ -237,10 +237,11 @@ def test_stateful_runs_follow_the_links_and_find_nothing(tenant, api_schema):
         )
     )
 
-    # then every check passed on every step, and the chains went past their first request
+    # then every check passed on every step, and the chains reached items through the links: an
+    # operation on `…/{pk}` answered a success, which only an id taken from an answer gets
     assert failures == [], "\n\n".join(failures)
-    followed = [step for step in steps if "{" in step.split(" ")[1]]
-    assert followed, steps
+    reached = {label for label, status in steps if "{" in label and 200 <= status < 300}
+    assert len(reached) >= 3, steps
 
 
 def test_requests_on_owned_objects_get_documented_responses(tenant, api_schema):
