@@ -58,11 +58,13 @@ DEEP_OFFSET = 200
 
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
+    # An empty value is not a number (CONTRACT §3: non-numeric → 400), as the schema's integer says.
     try:
-        value = int(raw)
-    except ValueError:
+        # ASCII digits only: int() would also read " 5", "+5" and "٥".
+        value = int(raw) if raw.isascii() and raw.isdigit() else 0
+    except ValueError:  # past Python's 4,300 digits
         value = 0
     if value < 1:
         raise DomainError(

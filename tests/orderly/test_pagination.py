@@ -84,3 +84,14 @@ def test_the_dashboard_says_about_when_the_count_is_an_estimate(tenant, settings
     second = staff.get("/dashboard/orders/", {"page": 2})
     assert second.status_code == 200 and len(second.context["page"].object_list) == 5
     assert second.context["page"].has_next() is False
+
+
+@pytest.mark.parametrize("value", ["", " 5", "+5", "٥", "1.0", "0", "-1", "x"])
+def test_page_and_limit_are_ascii_integers_of_at_least_one(client, merchant, value):
+    # an empty or otherwise non-numeric value is a 400, as the schema's `integer, minimum 1` says
+    for name in ("page", "limit"):
+        response = client.get(ORDERS, {name: value}, **bearer(merchant["token"]))
+        assert response.status_code == 400, (name, value)
+        assert list(response.json()["error"]["details"]) == [name]
+    # and a number is read as such
+    assert _get(client, merchant, page="2", limit="5")["pagination"]["page"] == 2
