@@ -71,7 +71,10 @@ class ConfigView(ApiView):
         request._request.orderly_organization_id = config.organization_id
         return ok(s.PublicConfigOutput(config).data)
 
-    @extend_schema(request=s.ConfigUpdateInput, responses={200: s.ConfigOutput})
+    @extend_schema(
+        request=s.ConfigUpdateInput,
+        responses={200: s.ConfigOutput, 409: OpenApiResponse(description="The slug is another organization's.")},
+    )
     def patch(self, request):
         changes = self.validated(s.ConfigUpdateInput)
         config = services.embed_config_upsert(organization=self.organization, changes=changes)

@@ -152,5 +152,5 @@ def test_patch_refuses_a_slug_taken_by_another_organization(client, tenant, othe
     response = client.patch(
         "/api/v1/embed/config", {"slug": other_tenant.config.slug}, format="json", **bearer(tenant.api_key())
     )
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
     assert response.json()["error"]["details"] == {"slug": ["This slug is already taken."]}
