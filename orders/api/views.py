@@ -51,7 +51,13 @@ class OrderDetailView(ApiView):
     def get(self, request, pk):
         return ok(s.OrderOutput(self.get_scoped_object(Order.objects, pk, "Order")).data)
 
-    @extend_schema(request=s.OrderWriteInput, responses={202: s.OrderOutput})
+    @extend_schema(
+        request=s.OrderWriteInput,
+        responses={
+            202: s.OrderOutput,
+            409: OpenApiResponse(description="The bridge already has an order with this externalId."),
+        },
+    )
     def patch(self, request, pk):
         data = self.validated(s.OrderWriteInput)
         order = services.order_update(
