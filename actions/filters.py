@@ -6,6 +6,7 @@ filter controls (as NetBox does), so the two cannot drift apart.
 """
 
 import datetime as dt
+import uuid
 
 import django_filters
 from django import forms
@@ -49,10 +50,25 @@ class PlainSelect(forms.Select):
 
 
 class EndUserChoiceField(forms.ModelChoiceField):
+    """The choices are the page's menu; any well-formed id is a valid value, and one outside them
+    (another organization's, one with no request) matches nothing, as an unknown id does in every
+    other filter: a 400 would tell a schema-valid UUID apart from a wrong one."""
+
     widget = PlainSelect
 
     def label_from_instance(self, obj):
         return obj.name or obj.external_id
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return uuid.UUID(str(value))
+        except ValueError:
+            raise forms.ValidationError("Enter a valid UUID.", code="invalid") from None
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
 
 
 class EndUserFilter(django_filters.ModelChoiceFilter):

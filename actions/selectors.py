@@ -91,7 +91,7 @@ def action_request_queue_menu(*, organization, status: str, selected=None):
         requests = requests.filter(status=status)
     head = set(requests.order_by("created_at", "id").values_list("end_user_id", flat=True)[:QUEUE_MENU_REQUESTS])
     if selected is not None:
-        head.add(selected.pk)
+        head.add(selected)  # the filter's value: an end user's id
     # Only what an option shows (`EndUserChoiceField.label_from_instance`): up to 500 of them.
     return (
         EndUser.objects.for_organization(organization)

@@ -31,6 +31,19 @@ class BridgeType:
     def secret_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.config_fields if f.secret)
 
+    def config_schema(self, *, partial: bool = False) -> dict:
+        """The JSON Schema of this type's `config`, as `bridges.services._config_validate` checks it."""
+        properties = {}
+        for config_field in self.config_fields:
+            schema = {"type": "string", "maxLength": 2000}
+            if config_field.required:
+                schema["pattern"] = r"\S"  # not blank (bridges.services.NOT_BLANK)
+            if config_field.type == "url":
+                schema["anyOf"] = [{"format": "uri", "pattern": "^https?://"}, {"maxLength": 0}]
+            properties[config_field.name] = schema
+        required = [] if partial else [f.name for f in self.config_fields if f.required]
+        return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
 
 BRIDGE_TYPES: dict[str, BridgeType] = {}
 
@@ -144,3 +157,6 @@ register(
         ),
     )
 )
+
+# The ids, for the schema's `BridgeTypeEnum` (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+BRIDGE_TYPE_IDS = list(BRIDGE_TYPES)

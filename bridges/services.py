@@ -81,6 +81,10 @@ def _bridge_type_for_use(
 # Config and secrets ----------------------------------------------------------------------------
 
 
+# A required value has a character that is not whitespace; the schema says the same (`pattern`).
+NOT_BLANK = re.compile(r"\S")
+
+
 def _config_validate(*, bridge_type: BridgeType, values: dict, partial: bool) -> None:
     """Known keys only, string values, required keys present (after a merge, for a partial update)."""
     types = {f.name: f.type for f in bridge_type.config_fields}
@@ -98,7 +102,7 @@ def _config_validate(*, bridge_type: BridgeType, values: dict, partial: bool) ->
     for config_field in bridge_type.config_fields:
         if not config_field.required or (partial and config_field.name not in values):
             continue
-        if not str(values.get(config_field.name) or "").strip():
+        if not NOT_BLANK.search(str(values.get(config_field.name) or "")):
             errors.setdefault(config_field.name, []).append("This field is required.")
     if errors:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "Invalid bridge config.", details={"config": errors})
@@ -454,7 +458,12 @@ def bridge_shopify_oauth_complete(*, state: str, code: str, shop: str, query: di
     if not live.filter(shop=shop).update(used_at=now):
         if live.exists():
             raise validation_error("shop", "Does not match the shop the authorization was started for.")
-        raise validation_error("state", "Unknown, expired or already used OAuth state.")
+        # The state names a pending authorization, and is its credential: none such is a 404.
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            "Unknown, expired or already used OAuth state.",
+            details={"state": ["Unknown, expired or already used OAuth state."]},
+        )
     bridge = Bridge.objects.select_related("organization").get(oauth_states__digest=digest)
     try:
         if builtin:

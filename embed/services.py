@@ -42,6 +42,11 @@ PROFILE_FIELDS = ("name", "email", "metadata")
 # Configuration ----------------------------------------------------------------------------------
 
 
+def _slug_taken() -> DomainError:
+    # Well formed, but another organization's: a conflict with what exists (409), not a bad request.
+    return DomainError(ErrorCode.CONFLICT, "This slug is already taken.", details={"slug": ["This slug is already taken."]})
+
+
 @transaction.atomic
 def embed_config_upsert(*, organization, changes: dict) -> EmbedConfig:
     """Create the organization's config (with a new publishable key) or apply `changes` to it."""
@@ -51,7 +56,7 @@ def embed_config_upsert(*, organization, changes: dict) -> EmbedConfig:
         raise validation_error("slug", "This field is required when creating the embed configuration.")
     slug = changes.get("slug")
     if slug and EmbedConfig.objects.filter(slug=slug).exclude(organization=organization).exists():
-        raise validation_error("slug", "This slug is already taken.")
+        raise _slug_taken()
     try:
         with transaction.atomic():
             if created:
@@ -63,7 +68,7 @@ def embed_config_upsert(*, organization, changes: dict) -> EmbedConfig:
             else:
                 changed = model_update(config, changes, CONFIG_FIELDS)
     except IntegrityError:
-        raise validation_error("slug", "This slug is already taken.") from None
+        raise _slug_taken() from None
     event_record(
         organization=organization,
         event_type="config.updated",

@@ -35,7 +35,9 @@ class ErrorCode(StrEnum):
 DEFAULT_STATUS = {
     ErrorCode.VALIDATION_ERROR: 400,
     ErrorCode.INVALID_JSON: 400,
-    ErrorCode.LIMIT_EXCEEDED: 400,
+    # A full collection is a conflict with its current state (409), not a malformed request: the same
+    # request succeeds once one is deleted.
+    ErrorCode.LIMIT_EXCEEDED: 409,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.INSUFFICIENT_SCOPE: 403,
     ErrorCode.FEATURE_DISABLED: 403,

@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "orderly.api.schema.publish_event_webhooks",
         "orderly.api.schema_examples.attach_examples",
+        "orderly.api.schema_links.add_resource_links",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # A PATCH body says which fields it requires itself (e.g. `status` on resolve).
@@ -250,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "DimensionsUnitEnum": ["in", "cm"],
         "SessionScopeEnum": "orderly.features.SESSION_SCOPES",
         "FeatureEnum": "orderly.features.FEATURES",
+        "BridgeTypeEnum": "bridges.registry.BRIDGE_TYPE_IDS",
     },
 }
 

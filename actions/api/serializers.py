@@ -38,7 +38,38 @@ def requested_changes_errors(action_type: str, changes) -> dict:
     return errors
 
 
+_TEXT = {"type": "string", "pattern": r"\S", "maxLength": 255}  # not blank
+# `requested_changes_errors` in the schema's words: an address change carries an address with a street,
+# a city and a zip (or postal_code), every value a string of at most 255 characters, or null.
+ADDRESS_CHANGE_RULE = {
+    "if": {"required": ["actionType"], "properties": {"actionType": {"const": ActionType.ADDRESS_CHANGE}}},
+    "then": {
+        "required": ["requestedChanges"],
+        "properties": {
+            "requestedChanges": {
+                "type": "object",
+                "required": ["address"],
+                "properties": {
+                    "address": {
+                        "type": "object",
+                        "required": list(ADDRESS_REQUIRED),
+                        "properties": {name: _TEXT for name in ADDRESS_REQUIRED},
+                        "additionalProperties": {"type": ["string", "null"], "maxLength": 255},
+                        "anyOf": [
+                            {"required": ["zip"], "properties": {"zip": _TEXT}},
+                            {"required": ["postal_code"], "properties": {"postal_code": _TEXT}},
+                        ],
+                    }
+                },
+            }
+        },
+    },
+}
+
+
 class ActionRequestCreateInput(InputSerializer):
+    schema_rules = ADDRESS_CHANGE_RULE
+
     orderId = serializers.UUIDField()
     actionType = serializers.ChoiceField(choices=ActionType.choices)
     title = serializers.CharField(max_length=200)

@@ -1,13 +1,13 @@
 """Action-request endpoints: thin adapters around actions.services and actions.selectors."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http
 
 from actions import selectors, services
 from actions.api import serializers as s
-from actions.filters import AGE_CHOICES, ActionRequestFilter, ActionRequestQueueFilter
-from actions.models import ActionRequest, ActionType
+from actions.filters import ActionRequestFilter, ActionRequestQueueFilter
+from actions.models import ActionRequest
+from orderly.api.filters import filter_parameters
 from orderly.api.permissions import ApiKey, Session
 from orderly.api.views import ApiView, deleted, ok
 
@@ -22,7 +22,7 @@ class ActionRequestListView(ApiView):
     max_limit = 50
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str)],
+        parameters=filter_parameters(ActionRequestFilter),
         responses={200: s.ActionRequestListOutput(many=True)},
     )
     def get(self, request):
@@ -64,17 +64,13 @@ class ActionRequestQueueView(ApiView):
     max_limit = 50
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, description="default pending; `all` for every status"),
-            OpenApiParameter("action_type", str, enum=ActionType.values),
-            OpenApiParameter("end_user", OpenApiTypes.UUID, description="an end user's id"),
-            OpenApiParameter(
-                "age", str, enum=[value for value, _ in AGE_CHOICES], description="older than N days"
-            ),
-            OpenApiParameter(
-                "q", str, description="in the title, the order number, the end user's name or email"
-            ),
-        ],
+        parameters=filter_parameters(
+            ActionRequestQueueFilter,
+            status="default pending; `all` for every status",
+            end_user="an end user's id",
+            age="older than N days",
+            q="in the title, the order number, the end user's name or email",
+        ),
         responses={200: s.ActionRequestQueueOutput(many=True)},
     )
     def get(self, request):

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from alerts.models import AlertNotification, AlertRule
-from orderly.api.fields import ANY_OBJECT
+from orderly.api.fields import ANY_OBJECT, ReceiverUrlField
 from orderly.api.serializers import InputSerializer, OutputSerializer
 from webhooks.topics import SUBSCRIBABLE_TOPICS
 
@@ -16,7 +16,7 @@ class _RuleFields(InputSerializer):
         help_text="Keys of the event's data and the value each must equal (a list: any of them)."
     )
     deliveryMethod = serializers.ChoiceField(choices=METHODS, required=False)
-    webhookUrl = serializers.URLField(max_length=2000, required=False, allow_null=True)
+    webhookUrl = ReceiverUrlField(max_length=2000, required=False, allow_null=True)
     cooldownMinutes = serializers.IntegerField(min_value=5, max_value=1440, required=False)
 
     names = {
@@ -31,7 +31,16 @@ class _RuleFields(InputSerializer):
         return {self.names.get(k, k): v for k, v in self.validated_data.items()}
 
 
+# What `validate` below enforces, in the schema's words (JSON Schema `if`/`then`).
+WEBHOOK_DELIVERY = {"required": ["deliveryMethod"], "properties": {"deliveryMethod": {"enum": ["webhook", "both"]}}}
+
+
 class AlertRuleCreateInput(_RuleFields):
+    schema_rules = {
+        "if": WEBHOOK_DELIVERY,
+        "then": {"required": ["webhookUrl"], "properties": {"webhookUrl": {"type": "string"}}},
+    }
+
     def validate(self, attrs):
         method = attrs.get("deliveryMethod", "in_app")
         if method != "in_app" and not attrs.get("webhookUrl"):
@@ -42,6 +51,9 @@ class AlertRuleCreateInput(_RuleFields):
 
 
 class AlertRuleUpdateInput(_RuleFields):
+    # A rule delivered by webhook keeps a URL (whether it already had one is the stored rule's).
+    schema_rules = {"if": WEBHOOK_DELIVERY, "then": {"properties": {"webhookUrl": {"type": "string"}}}}
+
     isActive = serializers.BooleanField(required=False)
 
     def __init__(self, *args, rule=None, **kwargs):

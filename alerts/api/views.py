@@ -59,7 +59,7 @@ class NotificationListView(ApiView):
     max_limit = 50
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", str)],
+        parameters=[OpenApiParameter("unread", bool, description="only unread (`true`) or all")],
         responses={
             200: paginated_with(s.NotificationOutput(many=True), unreadCount=serializers.IntegerField())
         },

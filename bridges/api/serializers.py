@@ -1,35 +1,79 @@
 """Bridge request bodies and responses (seed: embed-api.txt, "Bridges")."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from bridges.models import Bridge, SyncRun
+from bridges.registry import BRIDGE_TYPES
 from bridges.services import bridge_config_mask
-from orderly.api.serializers import InputSerializer, OutputSerializer
+from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field
 
 
 class BridgeCreateInput(InputSerializer):
-    type = serializers.CharField(max_length=50)
+    type = choice_field(list(BRIDGE_TYPES), label="bridge type")
     name = serializers.CharField(max_length=200)
     config = serializers.DictField(child=serializers.JSONField())
 
+    # Each type's config in the schema: the keys `bridge_create` accepts for it (bridges/registry.py).
+    schema_rules = {
+        "allOf": [
+            {
+                "if": {"required": ["type"], "properties": {"type": {"const": type_id}}},
+                "then": {"properties": {"config": bridge_type.config_schema()}},
+            }
+            for type_id, bridge_type in BRIDGE_TYPES.items()
+        ]
+    }
+
 
 class BridgeUpdateInput(InputSerializer):
+    # The keys any type takes (which of them this bridge's type takes is the stored bridge's).
+    schema_rules = {
+        "allOf": [
+            {
+                "properties": {
+                    "config": {
+                        "type": "object",
+                        "properties": {
+                            name: {"type": "string", "maxLength": 2000}
+                            for bridge_type in BRIDGE_TYPES.values()
+                            for name in bridge_type.config_schema(partial=True)["properties"]
+                        },
+                        "additionalProperties": False,
+                    }
+                }
+            }
+        ]
+    }
+
     name = serializers.CharField(max_length=200, required=False)
     status = serializers.ChoiceField(choices=Bridge.Status.choices, required=False)
     config = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
+# What `shop_domain_normalize` accepts, case-insensitively: "mystore", "mystore.myshopify.com", or
+# either after "https://" (with trailing slashes); in the schema as the field's `pattern`.
+_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
+SHOP_DOMAIN_INPUT = rf"^\s*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})\s*$"
+
+
 class ShopifyOAuthStartInput(InputSerializer):
-    shopDomain = serializers.CharField(max_length=255)  # noqa: N815 — the wire's spelling
+    shopDomain = serializers.CharField(  # noqa: N815 — the wire's spelling
+        max_length=255,
+        validators=[
+            RegexValidator(SHOP_DOMAIN_INPUT, "Must be a Shopify domain like 'mystore' or 'mystore.myshopify.com'.")
+        ],
+    )
     name = serializers.CharField(max_length=200, required=False)
 
 
 class ShopifyOAuthCallbackInput(serializers.Serializer):
     """Query string of the redirect back from Shopify; extra parameters (hmac, host, timestamp) are Shopify's own."""
 
-    state = serializers.CharField(max_length=200)
-    code = serializers.CharField(max_length=500)
-    shop = serializers.CharField(max_length=255)
+    # Compared as sent (whitespace is not trimmed away into a "blank" the schema allows).
+    state = serializers.CharField(max_length=200, trim_whitespace=False)
+    code = serializers.CharField(max_length=500, trim_whitespace=False)
+    shop = serializers.CharField(max_length=255, trim_whitespace=False)
 
 
 class BridgeListOutput(OutputSerializer):

@@ -226,9 +226,9 @@ class ShopifyOAuthCallbackView(ApiView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("state", str, required=True),
-            OpenApiParameter("code", str, required=True),
-            OpenApiParameter("shop", str, required=True),
+            OpenApiParameter("state", {"type": "string", "minLength": 1, "maxLength": 200}, required=True),
+            OpenApiParameter("code", {"type": "string", "minLength": 1, "maxLength": 500}, required=True),
+            OpenApiParameter("shop", {"type": "string", "minLength": 1, "maxLength": 255}, required=True),
         ],
         responses={
             200: ShopifyOAuthCallbackOutput,
@@ -286,11 +286,17 @@ def oauth_failure_page(request, exc):
             "This link is incomplete, has expired or was already used.",
             http.HTTP_400_BAD_REQUEST,
         )
-    return render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+    response = render(request, "embed/oauth_done.html", {"connected": False, "message": message}, status=status)
+    response.api_page = True  # a 404 page for the browser, not Django's (orderly.api.middleware)
+    return response
 
 
 def wants_html(request) -> bool:
     return "text/html" in request.META.get("HTTP_ACCEPT", "")
+
+
+# What the view checks each of Shopify's headers for: present, not blank, at most 255 characters.
+SHOPIFY_HEADER = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "\\S"}
 
 
 class ShopifyWebhookView(ApiView):
@@ -307,18 +313,17 @@ class ShopifyWebhookView(ApiView):
         operation_id="bridges_shopify_webhooks",
         request={"application/json": OpenApiTypes.OBJECT},
         parameters=[
-            OpenApiParameter("X-Shopify-Hmac-Sha256", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Topic", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Shop-Domain", str, OpenApiParameter.HEADER, required=True),
-            OpenApiParameter("X-Shopify-Webhook-Id", str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Hmac-Sha256", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Topic", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Shop-Domain", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Shopify-Webhook-Id", SHOPIFY_HEADER, OpenApiParameter.HEADER, required=True),
         ],
         responses={200: ShopifyWebhookOutput, 401: OpenApiResponse(description="Not signed by Shopify.")},
     )
     def post(self, request):
-        if not shopify.shopify_enabled():
-            raise not_found("Resource")
-        body = request.body  # the raw bytes, before anything parses them: the signature covers these
-        if not shopify.shopify_webhook_hmac_valid(body, request.headers.get("X-Shopify-Hmac-Sha256")):
+        # A request without Shopify's headers is refused whether or not the bridge is on: unsigned is
+        # a 401 (as Shopify expects), another one missing a 400; only then is an off bridge a 404.
+        if not request.headers.get("X-Shopify-Hmac-Sha256", "").strip():
             raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
         topic = request.headers.get("X-Shopify-Topic", "").strip()
         shop = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
@@ -336,6 +341,11 @@ class ShopifyWebhookView(ApiView):
         }
         if errors:
             raise DomainError(ErrorCode.VALIDATION_ERROR, "Missing Shopify headers.", details=errors)
+        if not shopify.shopify_enabled():
+            raise not_found("Resource")
+        body = request.body  # the raw bytes, before anything parses them: the signature covers these
+        if not shopify.shopify_webhook_hmac_valid(body, request.headers.get("X-Shopify-Hmac-Sha256")):
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "The webhook is not signed by Shopify.")
         # The same refusals as every other body (depth, surrogates, NULs, numbers past 64 bits).
         payload = json_body_loads(body)
         if not isinstance(payload, dict) or json_problem(payload):

@@ -11,7 +11,7 @@ from bridges.models import Bridge
 from bridges.registry import BRIDGE_TYPES
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
-from orderly.api.fields import ANY_OBJECT, ShapedJSONField
+from orderly.api.fields import ANY_OBJECT, HttpsUrlField, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.models import Event
 from orderly.features import FEATURES, SESSION_SCOPES
@@ -75,9 +75,21 @@ CONFIG_SHAPES = {
 METADATA = {"metadata": {"shape": ANY_OBJECT}}
 
 
+# The form `validate_origin` checks, as a pattern (the schema's): scheme, host name, an optional port
+# (an IPv6 literal is accepted too, but not described).
+ORIGIN_RE = re.compile(
+    r"^[hH][tT][tT][pP][sS]?://(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)"
+    r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$"
+)
+ORIGIN_MESSAGE = "Must be an origin like https://app.example.com."
+
+
 def validate_origin(value: str) -> str:
     """`scheme://host[:port]` with nothing after it: what a browser sends in `Origin`."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a bracketed host that is no IP address: "https://[03e4]"
+        raise serializers.ValidationError(f"'{value}' is not an origin like https://app.example.com.") from None
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname
@@ -97,11 +109,11 @@ def validate_origin(value: str) -> str:
 
 class BrandingInput(InputSerializer):
     primary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
-    logo_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    logo_url = HttpsUrlField(required=False, allow_null=True, allow_blank=True, max_length=500)
     company_name = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
     secondary_color = serializers.RegexField(COLOR_RE, required=False, allow_null=True, trim_whitespace=False)
     # The help contact customers see on the tracking page and in its e-mails.
-    support_url = serializers.URLField(required=False, allow_null=True, allow_blank=True, max_length=500)
+    support_url = HttpsUrlField(required=False, allow_null=True, allow_blank=True, max_length=500)
     support_email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
 
     def validate_logo_url(self, value):
@@ -144,7 +156,11 @@ class ConfigUpdateInput(InputSerializer):
     )
     branding = BrandingInput(required=False)
     allowed_origins = serializers.ListField(
-        child=serializers.CharField(max_length=300), required=False, max_length=50
+        child=serializers.CharField(
+            max_length=300, trim_whitespace=False, validators=[RegexValidator(ORIGIN_RE, ORIGIN_MESSAGE)]
+        ),
+        required=False,
+        max_length=50,
     )
     allowed_bridge_types = serializers.ListField(
         child=choice_field(list(BRIDGE_TYPES), label="bridge type"), required=False
@@ -234,7 +250,8 @@ class SessionCreateInput(ProfileFields):
 
 
 class AutoSessionInput(ProfileFields):
-    key = serializers.CharField(max_length=100)
+    # Padding is trimmed (the same key), so one of only whitespace is blank: the pattern says so.
+    key = serializers.CharField(max_length=100, validators=[RegexValidator(r"\S", "This field may not be blank.")])
     userHash = serializers.CharField(
         required=False,
         allow_blank=True,  # a given but empty hash is a wrong one (403), not a missing one

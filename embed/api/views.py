@@ -12,6 +12,7 @@ from embed.filters import EventFilter
 from embed.models import EmbedConfig
 from orderly.accounts.models import EndUser
 from orderly.api.fields import iso_ms
+from orderly.api.filters import filter_parameters
 from orderly.api.permissions import ApiKey, Public
 from orderly.api.throttling import AutoSessionThrottle, PublicThrottle
 from orderly.api.views import ApiView, deleted, ok
@@ -53,7 +54,7 @@ class ConfigView(ApiView):
         return [PublicThrottle()] if self.request.method == "GET" else []
 
     @extend_schema(
-        parameters=[OpenApiParameter("slug", str, required=True)],
+        parameters=[OpenApiParameter("slug", {"type": "string", "minLength": 1}, required=True)],
         responses={200: s.PublicConfigOutput},
         auth=[],
     )
@@ -70,7 +71,10 @@ class ConfigView(ApiView):
         request._request.orderly_organization_id = config.organization_id
         return ok(s.PublicConfigOutput(config).data)
 
-    @extend_schema(request=s.ConfigUpdateInput, responses={200: s.ConfigOutput})
+    @extend_schema(
+        request=s.ConfigUpdateInput,
+        responses={200: s.ConfigOutput, 409: OpenApiResponse(description="The slug is another organization's.")},
+    )
     def patch(self, request):
         changes = self.validated(s.ConfigUpdateInput)
         config = services.embed_config_upsert(organization=self.organization, changes=changes)
@@ -191,10 +195,11 @@ class EventListView(ApiView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("event_type", str),
-            OpenApiParameter("end_user_id", str),
-            OpenApiParameter("from", str, description="ISO 8601 date or date-time (inclusive)"),
-            OpenApiParameter("to", str, description="ISO 8601 date or date-time (inclusive)"),
+            *filter_parameters(
+                EventFilter,
+                from_="ISO 8601 date or date-time (inclusive)",
+                to="ISO 8601 date or date-time (inclusive)",
+            )
         ],
         responses={200: s.EventOutput(many=True)},
     )

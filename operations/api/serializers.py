@@ -26,6 +26,19 @@ class OperationCreateInput(InputSerializer):
     order_id = serializers.UUIDField(required=False, allow_null=True)
     input = serializers.DictField(help_text="The type's input (docs/operations.md).")
 
+    @staticmethod
+    def schema_rules(auto_schema) -> dict:
+        """Each type's own input, and its order, in the schema: what `operation_create` validates."""
+        rules = []
+        for name in operation_type_names():
+            handler = operation_type_get(name)
+            then = {"properties": {"input": auto_schema._map_serializer(handler.InputSerializer(), "request")}}
+            if handler.requires_order:
+                then["required"] = ["order_id"]
+                then["properties"]["order_id"] = {"type": "string"}
+            rules.append({"if": {"required": ["type"], "properties": {"type": {"const": name}}}, "then": then})
+        return {"allOf": rules}
+
 
 class OperationOutput(OutputSerializer):
     json_shapes = OPERATION_SHAPES

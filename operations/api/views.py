@@ -9,15 +9,14 @@ from operations.api.serializers import (
     TransitionOutput,
 )
 from operations.filters import OperationFilter
-from operations.models import Operation, OperationStatus
+from operations.models import Operation
 from orderly.api.fields import iso_ms
+from orderly.api.filters import filter_parameters
 from orderly.api.permissions import ApiKey
 from orderly.api.views import ApiView, ok
 
 LIST_PARAMS = [
-    OpenApiParameter("status", str, enum=[s.value for s in OperationStatus]),
-    OpenApiParameter("type", str),
-    OpenApiParameter("order_id", str),
+    *filter_parameters(OperationFilter),
     OpenApiParameter("sort", str, enum=list(selectors.SORT_FIELDS)),
     OpenApiParameter("order", str, enum=["asc", "desc"]),
 ]

@@ -52,3 +52,47 @@ class WireNamedFilterSet(django_filters.FilterSet):
                 if wire in data:
                     data[name] = data.pop(wire)[-1]
         super().__init__(data, *args, **kwargs)
+
+
+# The empty value every filter reads as "no filter" (a dashboard form sends its unset fields so).
+NO_FILTER = {"type": "string", "maxLength": 0}
+
+
+def _parameter_schema(declared: django_filters.Filter) -> dict:
+    if isinstance(declared, django_filters.ChoiceFilter):
+        choices = declared.extra.get("choices", [])
+        values = [str(value) for value, _label in (choices() if callable(choices) else choices)]
+        return {"type": "string", "enum": [*values, ""]}
+    if isinstance(declared, (django_filters.UUIDFilter, django_filters.ModelChoiceFilter)):
+        return {"anyOf": [{"type": "string", "format": "uuid"}, NO_FILTER]}
+    if isinstance(declared, IsoDateOrDateTimeFilter):
+        return {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, NO_FILTER]
+        }
+    if isinstance(declared, django_filters.BooleanFilter):
+        return {"type": "boolean"}
+    schema = {"type": "string"}
+    if declared.extra.get("max_length"):
+        schema["maxLength"] = declared.extra["max_length"]
+    return schema
+
+
+def filter_parameters(filterset_class, **descriptions: str) -> list:
+    """The query parameters `filterset_class` reads, typed as it validates them (a choice's enum, a
+    UUID, an ISO 8601 date or date-time, a length), so the schema allows exactly what the filter
+    accepts. `descriptions` are by wire name; `from` is spelled `from_`."""
+    from drf_spectacular.utils import OpenApiParameter
+
+    wire_names = getattr(filterset_class, "wire_names", {})
+    parameters = []
+    for name, declared in filterset_class.base_filters.items():
+        wire = wire_names.get(name, name)
+        parameters.append(
+            OpenApiParameter(
+                wire,
+                _parameter_schema(declared),
+                OpenApiParameter.QUERY,
+                description=descriptions.get(wire) or descriptions.get(f"{wire}_", ""),
+            )
+        )
+    return parameters

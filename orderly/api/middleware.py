@@ -76,8 +76,12 @@ class ApiRequestMiddleware:
                         f"Request body exceeds {settings.ORDERLY_MAX_BODY_BYTES} bytes.",
                     )
             response = self.get_response(request)
-            if is_api_path(request.path) and not response.get("Content-Type", "").startswith(
-                "application/json"
+            # Django's own HTML 404/405 pages become JSON; a page a view renders on purpose (the
+            # OAuth callback's, for a browser) is marked `api_page` and kept.
+            if (
+                is_api_path(request.path)
+                and not response.get("Content-Type", "").startswith("application/json")
+                and not getattr(response, "api_page", False)
             ):
                 if response.status_code == 404:
                     return json_error(ErrorCode.NOT_FOUND, "Not found.")

@@ -44,7 +44,9 @@ def page_parameters(*, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_
             "name": "limit",
             "in": "query",
             "required": False,
-            "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": default_limit},
+            # No `maximum`: a larger limit is not refused but clamped, and a schema's maximum would say
+            # it is invalid (a client generated from it would refuse to send it; schemathesis, ST201).
+            "schema": {"type": "integer", "minimum": 1, "default": default_limit},
             "description": f"Items per page, default {default_limit}; above {max_limit} it is clamped to {max_limit}.",
         },
     ]
@@ -56,11 +58,13 @@ DEEP_OFFSET = 200
 
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
+    # An empty value is not a number (CONTRACT §3: non-numeric → 400), as the schema's integer says.
     try:
-        value = int(raw)
-    except ValueError:
+        # ASCII digits only: int() would also read " 5", "+5" and "٥".
+        value = int(raw) if raw.isascii() and raw.isdigit() else 0
+    except ValueError:  # past Python's 4,300 digits
         value = 0
     if value < 1:
         raise DomainError(

@@ -21,8 +21,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
+from rest_framework.fields import _UnvalidatedField
 
-from orderly.api.fields import ShapedJSONField
+from orderly.api.fields import URL_PATTERN, ShapedJSONField
 from orderly.api.pagination import page_parameters
 from orderly.api.permissions import ApiKey, Public, Session, requirement_for
 from orderly.api.serializers import InputSerializer, OutputSerializer
@@ -59,6 +60,20 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "to the organization (and end user, for a session). Another body with the same key → 422 "
     "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
+
+JSON_VALUE = {"$ref": "#/components/schemas/JsonValue"}
+JSON_VALUE_SCHEMA = {
+    "description": "Any JSON value the API can store: integers within 64 bits (a larger one is a 400 "
+    "`invalid_json`), finite numbers, nested at most 32 levels deep.",
+    "anyOf": [
+        {"type": ["string", "boolean", "null"]},
+        {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
+        {"type": "number", "not": {"type": "integer"}},
+        {"type": "array", "items": JSON_VALUE},
+        {"type": "object", "additionalProperties": JSON_VALUE},
+    ],
+}
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -306,6 +321,9 @@ class EnvelopeAutoSchema(AutoSchema):
             schema.pop("description", None)
         if direction == "request" and isinstance(serializer, InputSerializer):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
+            # Rules across fields that its `validate()` enforces, e.g. a URL when delivery is by webhook.
+            rules = getattr(serializer, "schema_rules", {})
+            schema.update(copy.deepcopy(rules(self) if callable(rules) else rules))
         if direction == "response" and isinstance(serializer, OutputSerializer):
             # A model output sends every field it lists, null or not: all are required.
             schema["required"] = list(schema.get("properties", {}))
@@ -330,6 +348,22 @@ class EnvelopeAutoSchema(AutoSchema):
             ["array", "null"],
         ):
             schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DictField)
+            and isinstance(field.child, (_UnvalidatedField, serializers.JSONField))
+        ):
+            # Free-form values, as the body parser takes them (orderly/api/parsers.py).
+            schema["additionalProperties"] = self._component("JsonValue", JSON_VALUE_SCHEMA)
+        if isinstance(field, serializers.URLField) and direction == "request":
+            # What Django's URLValidator accepts is narrower than `format: uri` (a host "0" is a URI's).
+            pattern = getattr(field, "schema_pattern", URL_PATTERN)
+            if field.allow_blank:
+                schema["anyOf"] = [{"pattern": pattern}, {"maxLength": 0}]  # "" clears it
+                schema.pop("format", None)
+                schema["anyOf"][0]["format"] = "uri"
+            else:
+                schema.setdefault("pattern", pattern)
         return schema
 
     def _is_list_view(self, serializer=None) -> bool:

@@ -119,6 +119,9 @@ def json_type_error(field, value):
 
 
 def _is_integer(value) -> bool:
+    # JSON has one number type: `30.0` is an integer as JSON Schema (and so the schema) counts them.
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
 
 

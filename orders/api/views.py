@@ -1,8 +1,9 @@
 """Ingest API (API key), order actions, and the data room (embed session): thin adapters."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http
 
+from orderly.api.filters import filter_parameters
 from orderly.api.permissions import ApiKey, Session
 from orderly.api.views import ApiView, ok
 from orders import selectors, services
@@ -10,13 +11,13 @@ from orders.api import serializers as s
 from orders.filters import OrderFilter, ShipmentFilter
 from orders.models import Order, Shipment
 
-LIST_PARAMS = [OpenApiParameter("status", str)]
-ORDER_LIST_PARAMS = [
-    *LIST_PARAMS,
-    OpenApiParameter("search", str, description="Order number or external id"),
-    OpenApiParameter("from", str, description="Ordered at or after (ISO 8601 date or date-time)"),
-    OpenApiParameter("to", str, description="Ordered at or before (a date covers its whole day)"),
-]
+LIST_PARAMS = filter_parameters(ShipmentFilter)
+ORDER_LIST_PARAMS = filter_parameters(
+    OrderFilter,
+    search="Order number or external id",
+    from_="Ordered at or after (ISO 8601 date or date-time)",
+    to="Ordered at or before (a date covers its whole day)",
+)
 
 
 def _actor_id(principal) -> str:
@@ -50,7 +51,13 @@ class OrderDetailView(ApiView):
     def get(self, request, pk):
         return ok(s.OrderOutput(self.get_scoped_object(Order.objects, pk, "Order")).data)
 
-    @extend_schema(request=s.OrderWriteInput, responses={202: s.OrderOutput})
+    @extend_schema(
+        request=s.OrderWriteInput,
+        responses={
+            202: s.OrderOutput,
+            409: OpenApiResponse(description="The bridge already has an order with this externalId."),
+        },
+    )
     def patch(self, request, pk):
         data = self.validated(s.OrderWriteInput)
         order = services.order_update(

@@ -132,7 +132,7 @@ def test_start_enforces_max_bridges_per_user(client, tenant, bridge_service):
     response = start(client, tenant.session(me), {"shopDomain": "mystore"})
 
     # then
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["error"]["code"] == "limit_exceeded"
     assert Bridge.objects.filter(end_user=me).count() == 1
 
@@ -201,8 +201,8 @@ def test_a_state_works_only_once(client, started, bridge_service):
     replay = callback(client, state=state, code="c2", shop=SHOP)
 
     # then
-    assert replay.status_code == 400
-    assert replay.json()["error"]["code"] == "validation_error"
+    assert replay.status_code == 404
+    assert replay.json()["error"]["code"] == "not_found"
     assert "state" in replay.json()["error"]["details"]
     assert len(bridge_service.log) == 1
     bridge.refresh_from_db()
@@ -219,7 +219,7 @@ def test_an_expired_state_is_refused(client, started, bridge_service):
         response = callback(client, state=state, code="c", shop=SHOP)
 
     # then
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "state" in response.json()["error"]["details"]
     assert bridge_service.log == []
     bridge.refresh_from_db()
@@ -248,7 +248,7 @@ def test_a_state_for_another_shop_is_refused_and_not_consumed(client, started, b
 
 def test_an_unknown_state_is_refused(client, started, bridge_service):
     response = callback(client, state="not-a-state-we-issued", code="c", shop=SHOP)
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "state" in response.json()["error"]["details"]
     assert bridge_service.log == []
 
@@ -345,7 +345,7 @@ def test_a_browser_with_a_used_state_gets_a_failure_page(client, started, bridge
     )
 
     # then
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert "Connection failed" in response.content.decode()
     assert bridge_service.log == []

@@ -277,7 +277,7 @@ def test_create_enforces_max_bridges_per_user(client, tenant):
     allowed = create(client, tenant.session(someone_else), SHIPSTATION)
 
     # then
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "limit_exceeded"
     assert Bridge.objects.filter(end_user=me).count() == 2
     assert allowed.status_code == 201

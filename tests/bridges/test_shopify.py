@@ -182,7 +182,7 @@ def test_a_reused_state_is_refused(client, tenant, owner, shopify):
 
     replay = client.get(CALLBACK, redirect_params(state, code="second-code"))
 
-    assert replay.status_code == 400 and "state" in replay.json()["error"]["details"]
+    assert replay.status_code == 404 and "state" in replay.json()["error"]["details"]
     assert [r["code"] for r in shopify.token_requests] == ["good-code"]
 
 
@@ -467,7 +467,20 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_does_nothing(client, shop
 def test_webhooks_are_not_served_without_the_shopify_settings(client, settings):
     settings.ORDERLY_SHOPIFY_CLIENT_ID = settings.ORDERLY_SHOPIFY_CLIENT_SECRET = ""
     body = b"{}"
+    headers = {"HTTP_X_SHOPIFY_TOPIC": "orders/create", "HTTP_X_SHOPIFY_SHOP_DOMAIN": "a.myshopify.com"}
     response = client.post(
-        WEBHOOKS, data=body, content_type="application/json", HTTP_X_SHOPIFY_HMAC_SHA256=sign_body(body)
+        WEBHOOKS,
+        data=body,
+        content_type="application/json",
+        HTTP_X_SHOPIFY_HMAC_SHA256=sign_body(body),
+        HTTP_X_SHOPIFY_WEBHOOK_ID="w-1",
+        **headers,
     )
     assert response.status_code == 404
+    # and one without Shopify's headers is refused as when the bridge is on: unsigned 401, else 400
+    response = client.post(WEBHOOKS, data=body, content_type="application/json", **headers)
+    assert response.status_code == 401
+    response = client.post(
+        WEBHOOKS, data=body, content_type="application/json", HTTP_X_SHOPIFY_HMAC_SHA256="x", **headers
+    )
+    assert response.status_code == 400 and "X-Shopify-Webhook-Id" in response.json()["error"]["details"]

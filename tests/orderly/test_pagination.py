@@ -113,3 +113,14 @@ def test_a_search_pages_from_one_scan_with_the_same_pages_and_totals(client, ten
     shown = staff.get("/dashboard/orders/", {"search": "srch"}).context["page"]
     assert [str(o.pk) for o in shown.object_list] == expected[:12]
     assert shown.paginator.count == 12 if bound > 12 else shown.paginator.count > bound
+
+
+@pytest.mark.parametrize("value", ["", " 5", "+5", "٥", "1.0", "0", "-1", "x"])
+def test_page_and_limit_are_ascii_integers_of_at_least_one(client, merchant, value):
+    # an empty or otherwise non-numeric value is a 400, as the schema's `integer, minimum 1` says
+    for name in ("page", "limit"):
+        response = client.get(ORDERS, {name: value}, **bearer(merchant["token"]))
+        assert response.status_code == 400, (name, value)
+        assert list(response.json()["error"]["details"]) == [name]
+    # and a number is read as such
+    assert _get(client, merchant, page="2", limit="5")["pagination"]["page"] == 2

@@ -118,14 +118,47 @@ def test_every_paginated_list_documents_page_and_limit_from_the_paginator(client
         assert params["page"]["schema"] == {"type": "integer", "minimum": 1, "default": 1}, label
         limit = params["limit"]["schema"]
         assert limit["type"] == "integer" and limit["minimum"] == 1, label
-        assert 1 <= limit["default"] <= limit["maximum"], label
+        # a larger limit is clamped, not refused: the schema says so, and does not call it invalid
+        assert "maximum" not in limit and "clamped" in params["limit"]["description"], label
+        assert limit["default"] >= 1, label
         assert params["page"]["description"] and params["limit"]["description"], label
 
     # and the documented bounds are the ones the paginator enforces
     key = tenant.api_key("embed:manage")
     for path, maximum in (("/api/v1/embed/action-requests/queue", 50), ("/api/v1/embed/events", 100)):
-        assert paginated[f"GET {path}"]["limit"]["schema"]["maximum"] == maximum
+        assert f"clamped to {maximum}." in paginated[f"GET {path}"]["limit"]["description"]
         response = client.get(path, {"limit": maximum + 1}, **bearer(key))
         assert response.json()["pagination"]["limit"] == maximum
     assert paginated["GET /api/v1/embed/events"]["limit"]["schema"]["default"] == 50
     assert client.get("/api/v1/embed/events", **bearer(key)).json()["pagination"]["limit"] == 50
+
+
+@pytest.mark.django_db
+def test_creates_and_lists_link_to_the_operations_on_their_items(client):
+    # given the schema the API serves
+    document = client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    by_id = {op["operationId"]: (label, op) for label, op in _operations(document)}
+
+    # then a create links its 201 to reading, changing and deleting what it made, by the answer's id
+    created = document["paths"]["/api/v1/webhooks"]["post"]["responses"]["201"]["links"]
+    assert {"webhooks_retrieve", "webhooks_partial_update", "webhooks_destroy", "webhooks_test_create"} <= set(
+        created
+    )
+    assert created["webhooks_retrieve"]["parameters"] == {"pk": "$response.body#/data/id"}
+    # and a list links to its items, keeping its own path parameters
+    listed = document["paths"]["/api/v1/webhooks/{pk}/deliveries"]["get"]["responses"]["200"]["links"]
+    retry = listed["webhooks_deliveries_retry_create"]["parameters"]
+    assert retry == {"pk": "$request.path.pk", "delivery_id": "$response.body#/data/0/id"}
+    # and a session's answer names its id `sessionId`
+    session = document["paths"]["/api/v1/embed/sessions"]["post"]["responses"]["201"]["links"]
+    assert session["embed_sessions_destroy"]["parameters"] == {"pk": "$response.body#/data/sessionId"}
+
+    # and every link names an operation, and exactly its path parameters
+    count = 0
+    for _label, operation in _operations(document):
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                target_label, _target = by_id[link["operationId"]]
+                assert set(link["parameters"]) == set(re.findall(r"\{(\w+)\}", target_label)), link
+                count += 1
+    assert count >= 60

@@ -52,6 +52,15 @@ def test_a_string_is_not_an_integer(client, tenant):
     assert not AlertRule.objects.exists()
 
 
+@pytest.mark.parametrize(("value", "accepted"), [(30.0, True), (30.5, False), (1e300, False)])
+def test_a_number_without_a_fraction_is_an_integer(client, tenant, value, accepted):
+    # JSON Schema counts 30.0 an integer, so the schema allows it: the API takes it as 30
+    body = {"name": "Late", "eventType": "shipment.exception", "condition": {}, "cooldownMinutes": value}
+    response = client.post("/api/v1/embed/alerts/rules", body, format="json", **bearer(tenant.session()))
+    assert response.status_code == (201 if accepted else 400)
+    assert [rule.cooldown_minutes for rule in AlertRule.objects.all()] == ([30] if accepted else [])
+
+
 @pytest.mark.parametrize("value", ["no", "true", 0, 1, "1"])
 def test_only_true_and_false_are_booleans(client, tenant, httpserver, value):
     token = tenant.session()

@@ -1,56 +1,71 @@
-"""Property-based API testing from our own OpenAPI schema: no 500, and every response is documented.
+"""Property-based API testing from our own OpenAPI schema, with every check schemathesis has.
 
-Schemathesis sends requests through the WSGI app with an API key (all scopes) and with an embed
-session (all scopes). Each response must not be a server error, must have a documented status code
-and content type, and its headers and body must match the schema — the envelope, pagination and
-error bodies included (orderly/api/schema.py documents them).
+`schemathesis.toml` (the repository's root) configures the runs: each operation gets the credential
+its `security` names (an API key, or an embed session, both with every scope), every generated
+request a fresh `Idempotency-Key` (tests/reliability/schemathesis_hooks.py), and no NUL in strings.
 
-The schema is checked as a closed world: the test adds `additionalProperties: false` to every
+1. `schemathesis run --checks all` (the CLI, as docs/api.md runs it) against a live server: the
+   examples, coverage, fuzzing and stateful phases, with schema-valid (positive) and schema-invalid
+   (negative) data. Among its checks: a valid request must not be refused (ST202, positive data
+   acceptance) and an invalid one must be (ST201, negative data rejection), a missing required
+   header is a 4xx, an undocumented method a 405 with `Allow`, a credential is enforced
+   (`ignored_auth`), a created resource is readable and a deleted one gone (`ensure_resource_availability`,
+   `use_after_free`), and every response is documented (status, content type, headers, body).
+2. A stateful run in-process (`schema.as_state_machine()`): chains of requests that follow the
+   schema's `links` (orderly/api/schema_links.py: create → get/update/delete, list → item), with
+   every check, both credentials.
+3. A valid request per id route on an object the caller owns (the isolation matrix's table), and per
+   create and public route, so the success answers of detail, create, update and action routes are
+   checked too, not only their 400s and 404s.
+
+The schema is checked as a closed world: the tests add `additionalProperties: false` to every
 object a success response documents, so a field the API sends but the schema does not name fails
 here. (The published schema closes only the envelopes: resources stay open to fields added later.)
 
-Three passes: generated requests for every operation, against an organization that has data of
-every kind (so lists are not empty); then a valid request per id route on an object the caller owns
-(the isolation matrix's table), and a valid request per create and public route, so the success
-answers of detail, create, update and action routes are checked too, not only their 400s and 404s.
-Generated examples per operation are bounded (ORDERLY_SCHEMATHESIS_EXAMPLES, default 10).
+Bounded: ORDERLY_SCHEMATHESIS_EXAMPLES (default 5) generated examples per operation and phase,
+ORDERLY_SCHEMATHESIS_STEPS (default 40) steps of the stateful run, ORDERLY_SCHEMATHESIS_PHASES (default
+all four) the CLI's phases. The file takes 3–5 minutes on a loaded 2-core machine, most of it the
+coverage phase; without it (`examples,fuzzing,stateful`), under a minute.
 """
 
+import json
 import os
 import re
+import subprocess
+import sys
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from orderly.wsgi import application
 from tests.factories import OrderFactory, ShipmentFactory
+from tests.reliability import schemathesis_hooks  # noqa: F401 - registers the hooks for the in-process runs
 from tests.reliability import test_isolation_matrix as matrix
 from tracking.services import tracking_page_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore")]
 
-EXAMPLES = int(os.environ.get("ORDERLY_SCHEMATHESIS_EXAMPLES", "10"))
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = int(os.environ.get("ORDERLY_SCHEMATHESIS_EXAMPLES", "5"))
+STEPS = int(os.environ.get("ORDERLY_SCHEMATHESIS_STEPS", "40"))
+# The coverage phase is most of the CLI run's time (2–4 minutes on a loaded 2-core machine): every
+# boundary and every invalid variant of every parameter. A hurried run can leave it out.
+PHASES = os.environ.get("ORDERLY_SCHEMATHESIS_PHASES", "examples,coverage,fuzzing,stateful")
 PATH_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")  # in a Django route
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+load_all_checks()
+# Every check there is: `--checks all` (max_response_time needs a limit to check against: none here).
+CHECKS = [check for check in REGISTERED_CHECKS.get_all() if check.__name__ != "max_response_time"]
 
 
 @pytest.fixture(autouse=True)
@@ -90,11 +105,32 @@ def _closed(document: dict) -> dict:
     return document
 
 
+def _served_document() -> dict:
+    return Client().get("/api/v1/schema", {"format": "json"}).json()
+
+
+def _credentials(tenant) -> dict[str, str]:
+    """An organization with data of every kind (so lists are not empty), and a credential per
+    security scheme, with every scope."""
+    owner = tenant.end_user()
+    for make in dict.fromkeys(entry.make for entry in matrix.MATRIX):
+        make(tenant, owner)
+    return {"ApiKey": tenant.api_key(), "EmbedSession": tenant.session(owner)}
+
+
+def _in_process_config() -> SchemathesisConfig:
+    """schemathesis.toml without its credentials (the in-process runs send each operation's own)
+    and its hooks (imported above)."""
+    data = tomllib.loads((ROOT / "schemathesis.toml").read_text())
+    data.pop("auth")
+    data.pop("hooks")
+    return SchemathesisConfig.from_dict(data)
+
+
 @pytest.fixture
 def api_schema():
     """The served schema, closed (above), for schemathesis to call the WSGI app with."""
-    document = Client().get("/api/v1/schema", {"format": "json"}).json()
-    schema = schemathesis.openapi.from_dict(_closed(document))
+    schema = schemathesis.openapi.from_dict(_closed(_served_document()), config=_in_process_config())
     schema.app = application
     # Called as a bare WSGI app, Django would close the test's DB connection between requests (as
     # its own test client prevents, and reconnects after each of its requests: hence only now).
@@ -105,9 +141,10 @@ def api_schema():
     request_finished.connect(close_old_connections)
 
 
-def _validate(case, response, failures: list[str]) -> None:
+def _validate(case, response, failures: list[str], headers: dict | None = None, **validate) -> None:
     try:
-        case.validate_response(response, checks=CHECKS)
+        # The credential sent is the caller's own (explicit): `ignored_auth` probes without it.
+        case.validate_response(response, checks=CHECKS, headers=headers, **validate)
     except (Failure, FailureGroup) as exc:  # collected, so one run reports every broken operation
         for failure in exc.exceptions if isinstance(exc, FailureGroup) else [exc]:
             found = f"{case.operation.label} [{response.status_code}] {failure.title}: {failure.message}"
@@ -115,32 +152,96 @@ def _validate(case, response, failures: list[str]) -> None:
                 failures.append(found)
 
 
-def _exercise(operation, tokens, failures):
-    @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-    def run(case):
-        for token in tokens:
-            _validate(case, case.call(headers={"Authorization": f"Bearer {token}"}), failures)
+@pytest.mark.django_db(transaction=True)  # the live server's threads read what the test wrote
+def test_schemathesis_run_with_every_check_finds_nothing(tenant, live_server, tmp_path):
+    # given an organization with data of every kind, a credential per scheme, and the closed schema
+    credentials = _credentials(tenant)
+    schema_file = tmp_path / "openapi.json"
+    schema_file.write_text(json.dumps(_closed(_served_document())))
 
-    run()
+    # when the CLI runs every phase with every check, positive and negative data, as docs/api.md does
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        str(schema_file),
+        f"--url={live_server.url}",
+        "--checks=all",
+        f"--max-examples={EXAMPLES}",
+        f"--phases={PHASES}",
+        "--seed=1",
+        "--workers=2",
+        "--no-color",
+    ]
+    env = {
+        **os.environ,
+        "ORDERLY_API_KEY": credentials["ApiKey"],
+        "ORDERLY_SESSION_TOKEN": credentials["EmbedSession"],
+    }
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+    # then it finds nothing: no failure, no error, every operation tested
+    summary = run.stdout[run.stdout.rfind("SUMMARY") :]
+    assert run.returncode == 0, run.stdout[-30000:] + run.stderr[-3000:]
+    assert "Tested: 8" in summary or "Tested: 9" in summary, summary  # all of the 80-odd operations
 
 
-def test_generated_requests_get_documented_responses(tenant, api_schema):
-    # given an organization with data of every kind, and credentials for both kinds of caller
-    owner = tenant.end_user()
-    for make in dict.fromkeys(entry.make for entry in matrix.MATRIX):
-        make(tenant, owner)
-    tokens = [tenant.api_key(), tenant.session(owner)]
-    failures = []
+class _Credentials:
+    """Each operation's credential, by the scheme its `security` names (none for a public one)."""
 
-    # when every operation is fed generated requests
-    operations = [result.ok() for result in api_schema.get_all_operations()]
-    for operation in operations:
-        _exercise(operation, tokens, failures)
+    def __init__(self, tokens: dict[str, str]):
+        self.tokens = tokens
 
-    # then none answered with a server error or anything the schema does not document
-    assert len(operations) >= 20
+    def headers(self, operation) -> dict:
+        for requirement in operation.definition.raw.get("security", []):
+            for scheme in requirement:
+                return {"Authorization": f"Bearer {self.tokens[scheme]}"}
+        return {}
+
+
+def test_stateful_runs_follow_the_links_and_find_nothing(tenant, api_schema):
+    # given an organization with data of every kind, and a credential per scheme
+    credentials = _Credentials(_credentials(tenant))
+    failures, steps = [], []
+    links = [
+        name
+        for path in api_schema.raw_schema["paths"].values()
+        for operation in path.values()
+        for response in operation["responses"].values()
+        for name in response.get("links", {})
+    ]
+    assert len(links) >= 60  # create → item and list → item, for every resource
+
+    class Orderly(api_schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": credentials.headers(case.operation)}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            steps.append((case.operation.label, response.status_code))
+            _validate(
+                case,
+                response,
+                failures,
+                headers=kwargs.get("headers"),
+                transport_kwargs=kwargs,
+                recorder=self.recorder,
+            )
+
+    # when chains of requests follow the links: create → read, update, act, delete; list → item
+    Orderly.run(
+        settings=settings(
+            max_examples=max(1, STEPS // 8),
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    # then every check passed on every step, and the chains reached items through the links: an
+    # operation on `…/{pk}` answered a success, which only an id taken from an answer gets
     assert failures == [], "\n\n".join(failures)
+    reached = {label for label, status in steps if "{" in label and 200 <= status < 300}
+    assert len(reached) >= 3, steps
 
 
 def test_requests_on_owned_objects_get_documented_responses(tenant, api_schema):
@@ -164,7 +265,7 @@ def test_requests_on_owned_objects_get_documented_responses(tenant, api_schema):
 
             # then the answer is a success, and the schema documents it
             statuses.append((operation.label, response.status_code))
-            _validate(case, response, failures)
+            _validate(case, response, failures, headers={"Authorization": f"Bearer {token}"})
 
     assert failures == [], "\n\n".join(failures)
     assert [(label, status) for label, status in statuses if not 200 <= status < 300] == []
@@ -273,7 +374,7 @@ def test_valid_requests_to_create_and_public_routes_get_documented_responses(ten
 
         # then it succeeds, and the schema documents the answer
         statuses.append((case.operation.label, response.status_code))
-        _validate(case, response, failures)
+        _validate(case, response, failures, headers=auth or None)
 
     assert failures == [], "\n\n".join(failures)
     assert [(label, status) for label, status in statuses if not 200 <= status < 300] == []

@@ -42,7 +42,7 @@ def _race(count: int, path: str, body: dict, token: str) -> list[tuple[int, str 
 
 def _assert_exactly(results, limit: int, created_status: int = 201) -> None:
     assert sorted(results, key=str) == sorted(
-        [(created_status, None)] * limit + [(400, "limit_exceeded")] * (len(results) - limit), key=str
+        [(created_status, None)] * limit + [(409, "limit_exceeded")] * (len(results) - limit), key=str
     ), results
 
 
@@ -111,4 +111,4 @@ def test_one_owner_at_its_limit_does_not_block_another(tenant):
     )
 
     # then the lock is per owner
-    assert (refused, created) == (400, 201)
+    assert (refused, created) == (409, 201)

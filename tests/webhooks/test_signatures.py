@@ -310,7 +310,7 @@ def test_rotations_beyond_the_bound_of_valid_previous_secrets_are_refused(
 
     response = client.post(f"{HOOKS}/{webhook_id}/rotate-secret", **bearer(owner["token"]))
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["error"]["code"] == "limit_exceeded"
     assert len(Webhook.objects.get().previous_secrets) == 2
 

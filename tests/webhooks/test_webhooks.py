@@ -78,7 +78,7 @@ def test_at_most_five_per_end_user(client, owner, httpserver):
     for _ in range(5):
         assert _create(client, owner, httpserver.url_for("/hook")).status_code == 201
     response = _create(client, owner, httpserver.url_for("/hook"))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["error"]["code"] == "limit_exceeded"
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from orderly.api.fields import ANY_OBJECT, ShapedJSONField
+from orderly.api.fields import ANY_OBJECT, ReceiverUrlField, ShapedJSONField
 from orderly.api.serializers import InputSerializer, OutputSerializer, choice_field, unique_choices
 from orderly.events.catalog import DELIVERY_BODY
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -16,7 +16,7 @@ def _known_events(values):
 
 
 class WebhookCreateInput(InputSerializer):
-    url = serializers.URLField(max_length=2000)
+    url = ReceiverUrlField(max_length=2000)
     secret = serializers.CharField(min_length=16, max_length=128, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     events = serializers.ListField(
@@ -28,7 +28,7 @@ class WebhookCreateInput(InputSerializer):
 
 
 class WebhookUpdateInput(InputSerializer):
-    url = serializers.URLField(max_length=2000, required=False)
+    url = ReceiverUrlField(max_length=2000, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     events = serializers.ListField(
         child=choice_field(SUBSCRIBABLE_TOPICS, label="event type"), allow_empty=False, required=False
