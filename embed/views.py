@@ -104,13 +104,17 @@ def add_api_errors(form, errors: dict) -> None:
     form-wide error labelled in words, never an `ErrorDetail(...)` repr.
     """
     for field, value in errors.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and all(isinstance(key, int) for key in value):
+            # A list's items (`allowed_origins`): each item's messages are the list field's own.
+            value = [m for item in value.values() for m in (item if isinstance(item, list) else [item])]
+        elif isinstance(value, dict):
             add_api_errors(form, value)
             continue
         name = field if field in form.fields else None
         for message in value if isinstance(value, list) else [value]:
             text = str(message)
-            form.add_error(name, text if name else f"{field.replace('_', ' ').capitalize()}: {text}")
+            label = str(field).replace("_", " ").capitalize()
+            form.add_error(name, text if name else f"{label}: {text}")
 
 
 class EmbedConfigView(AdminRequiredMixin, FormView):

@@ -1,6 +1,7 @@
 """Bridge request bodies and responses (seed: embed-api.txt, "Bridges")."""
 
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bridges.models import Bridge, SyncRun
@@ -26,29 +27,27 @@ class BridgeCreateInput(InputSerializer):
     }
 
 
-class BridgeUpdateInput(InputSerializer):
-    # The keys any type takes (which of them this bridge's type takes is the stored bridge's).
-    schema_rules = {
-        "allOf": [
-            {
-                "properties": {
-                    "config": {
-                        "type": "object",
-                        "properties": {
-                            name: {"type": "string", "maxLength": 2000}
-                            for bridge_type in BRIDGE_TYPES.values()
-                            for name in bridge_type.config_schema(partial=True)["properties"]
-                        },
-                        "additionalProperties": False,
-                    }
-                }
-            }
-        ]
+# The keys any type takes (which of them this bridge's type takes is the stored bridge's), named on
+# the field itself: a second `config` shape beside it would be two models of one name in generators.
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            name: {"type": "string", "maxLength": 2000}
+            for bridge_type in BRIDGE_TYPES.values()
+            for name in bridge_type.config_schema(partial=True)["properties"]
+        },
+        "additionalProperties": False,
     }
+)
+class BridgeConfigUpdateField(serializers.DictField):
+    child = serializers.JSONField()
 
+
+class BridgeUpdateInput(InputSerializer):
     name = serializers.CharField(max_length=200, required=False)
     status = serializers.ChoiceField(choices=Bridge.Status.choices, required=False)
-    config = serializers.DictField(child=serializers.JSONField(), required=False)
+    config = BridgeConfigUpdateField(required=False)
 
 
 # What `shop_domain_normalize` accepts, case-insensitively: "mystore", "mystore.myshopify.com", or

@@ -21,7 +21,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
-from rest_framework.fields import _UnvalidatedField
 
 from orderly.api.fields import URL_PATTERN, ShapedJSONField
 from orderly.api.pagination import page_parameters
@@ -348,13 +347,6 @@ class EnvelopeAutoSchema(AutoSchema):
             ["array", "null"],
         ):
             schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
-        if (
-            direction == "request"
-            and isinstance(field, serializers.DictField)
-            and isinstance(field.child, (_UnvalidatedField, serializers.JSONField))
-        ):
-            # Free-form values, as the body parser takes them (orderly/api/parsers.py).
-            schema["additionalProperties"] = self._component("JsonValue", JSON_VALUE_SCHEMA)
         if isinstance(field, serializers.URLField) and direction == "request":
             # What Django's URLValidator accepts is narrower than `format: uri` (a host "0" is a URI's).
             pattern = getattr(field, "schema_pattern", URL_PATTERN)

@@ -90,7 +90,7 @@ def test_config_editor_saves_through_the_api_rules(staff, tenant):
 
     bad = staff.post("/dashboard/embed/config/", {**form, "allowed_origins": "https://x.example/path"})
     assert bad.status_code == 200
-    assert "is not an origin" in bad.content.decode()
+    assert "an origin like https://app.example.com" in bad.content.decode()
 
 
 def test_api_key_is_shown_once_then_only_its_prefix(staff, tenant):
