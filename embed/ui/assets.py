@@ -63,23 +63,3 @@ def app_modules() -> tuple[str, ...]:
     if settings.DEBUG:
         _app_modules_cached.cache_clear()
     return _app_modules_cached()
-
-
-@lru_cache(maxsize=1)
-def _app_urls_cached() -> dict:
-    from django.templatetags.static import static
-
-    return {
-        "css": static(f"{APP_DIR}/app.css"),
-        "main": static(f"{APP_DIR}/main.js"),
-        "modules": tuple(static(name) for name in app_modules()),
-    }
-
-
-def app_urls() -> dict:
-    """The static URLs of the app page's stylesheet, entry module and preloaded modules: fixed for
-    a deployment (the static manifest is), so looked up once per process; a dozen `{% static %}`
-    lookups were a third of the page's time."""
-    if settings.DEBUG:
-        _app_urls_cached.cache_clear()
-    return _app_urls_cached()

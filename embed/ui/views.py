@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from embed.api.serializers import PublicConfigOutput
 from embed.models import EmbedConfig
-from embed.ui.assets import app_urls, app_version, loader_source
+from embed.ui.assets import app_modules, app_version, loader_source
 from embed.ui.csp import app_csp
 
 VIEWS = ("home", "bridges", "orders", "requests", "alerts", "webhooks", "tracking")
@@ -71,7 +71,7 @@ def app_page(request, slug, view="home"):
         {
             "boot": json.dumps(boot),
             "version": app_version(),
-            "urls": app_urls(),
+            "modules": app_modules(),
             "locale": _language(request.GET.get("locale", "")),
         },
     )
