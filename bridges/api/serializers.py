@@ -29,21 +29,17 @@ class BridgeCreateInput(InputSerializer):
 class BridgeUpdateInput(InputSerializer):
     # The keys any type takes (which of them this bridge's type takes is the stored bridge's).
     schema_rules = {
-        "allOf": [
-            {
+        "properties": {
+            "config": {
+                "type": "object",
                 "properties": {
-                    "config": {
-                        "type": "object",
-                        "properties": {
-                            name: {"type": "string", "maxLength": 2000}
-                            for bridge_type in BRIDGE_TYPES.values()
-                            for name in bridge_type.config_schema(partial=True)["properties"]
-                        },
-                        "additionalProperties": False,
-                    }
-                }
+                    name: {"type": "string", "maxLength": 2000}
+                    for bridge_type in BRIDGE_TYPES.values()
+                    for name in bridge_type.config_schema(partial=True)["properties"]
+                },
+                "additionalProperties": False,
             }
-        ]
+        }
     }
 
     name = serializers.CharField(max_length=200, required=False)
