@@ -49,8 +49,10 @@ class BridgeUpdateInput(InputSerializer):
 
 # What `shop_domain_normalize` accepts, case-insensitively: "mystore", "mystore.myshopify.com", or
 # either after "https://" (with trailing slashes); in the schema as the field's `pattern`.
-_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
-SHOP_DOMAIN_INPUT = rf"^\s*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})\s*$"
+# (The name at most 241 characters: with ".myshopify.com" the domain stays within 255.)
+_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]{0,240}(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
+# Spaces and tabs only around it: what counts as `\s` differs between Python and ECMA (U+FEFF).
+SHOP_DOMAIN_INPUT = rf"^[ \t]*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})[ \t]*$"
 
 
 class ShopifyOAuthStartInput(InputSerializer):

@@ -16,6 +16,7 @@ documents what is sent:
 
 import copy
 
+from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
@@ -343,6 +344,8 @@ class EnvelopeAutoSchema(AutoSchema):
             and field.trim_whitespace
             and not field.allow_blank
             and not {"pattern", "enum", "format"} & set(schema)
+            # drf-spectacular adds a RegexValidator's pattern after this: that one says more
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
         ):
             # DRF trims first, so " " is blank (a 400): the value needs a character that is not space.
             schema["pattern"] = r"\S"
