@@ -1,7 +1,6 @@
 """Bridge request bodies and responses (seed: embed-api.txt, "Bridges")."""
 
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bridges.models import Bridge, SyncRun
@@ -27,33 +26,33 @@ class BridgeCreateInput(InputSerializer):
     }
 
 
-# The keys any type takes (which of them this bridge's type takes is the stored bridge's), named on
-# the field itself: a second `config` shape beside it would be two models of one name in generators.
-@extend_schema_field(
-    {
-        "type": "object",
-        "properties": {
-            name: {"type": "string", "maxLength": 2000}
-            for bridge_type in BRIDGE_TYPES.values()
-            for name in bridge_type.config_schema(partial=True)["properties"]
-        },
-        "additionalProperties": False,
-    }
-)
-class BridgeConfigUpdateField(serializers.DictField):
-    child = serializers.JSONField()
-
-
 class BridgeUpdateInput(InputSerializer):
+    # The keys any type takes (which of them this bridge's type takes is the stored bridge's).
+    schema_rules = {
+        "properties": {
+            "config": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "string", "maxLength": 2000}
+                    for bridge_type in BRIDGE_TYPES.values()
+                    for name in bridge_type.config_schema(partial=True)["properties"]
+                },
+                "additionalProperties": False,
+            }
+        }
+    }
+
     name = serializers.CharField(max_length=200, required=False)
     status = serializers.ChoiceField(choices=Bridge.Status.choices, required=False)
-    config = BridgeConfigUpdateField(required=False)
+    config = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
 # What `shop_domain_normalize` accepts, case-insensitively: "mystore", "mystore.myshopify.com", or
 # either after "https://" (with trailing slashes); in the schema as the field's `pattern`.
-_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
-SHOP_DOMAIN_INPUT = rf"^\s*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})\s*$"
+# (The name at most 241 characters: with ".myshopify.com" the domain stays within 255.)
+_SHOP = r"[a-zA-Z0-9][a-zA-Z0-9-]{0,240}(?:\.[mM][yY][sS][hH][oO][pP][iI][fF][yY]\.[cC][oO][mM])?"
+# Spaces and tabs only around it: what counts as `\s` differs between Python and ECMA (U+FEFF).
+SHOP_DOMAIN_INPUT = rf"^[ \t]*(?:[hH][tT][tT][pP][sS]://{_SHOP}/*|{_SHOP})[ \t]*$"
 
 
 class ShopifyOAuthStartInput(InputSerializer):

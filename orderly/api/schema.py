@@ -16,6 +16,7 @@ documents what is sent:
 
 import copy
 
+from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta, force_instance
@@ -60,18 +61,6 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "`idempotency_key_reused`; while the first request runs → 409 `idempotency_key_in_use`.",
 }
 
-JSON_VALUE = {"$ref": "#/components/schemas/JsonValue"}
-JSON_VALUE_SCHEMA = {
-    "description": "Any JSON value the API can store: integers within 64 bits (a larger one is a 400 "
-    "`invalid_json`), finite numbers, nested at most 32 levels deep.",
-    "anyOf": [
-        {"type": ["string", "boolean", "null"]},
-        {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
-        {"type": "number", "not": {"type": "integer"}},
-        {"type": "array", "items": JSON_VALUE},
-        {"type": "object", "additionalProperties": JSON_VALUE},
-    ],
-}
 
 
 def _ref(name: str) -> dict:
@@ -322,7 +311,9 @@ class EnvelopeAutoSchema(AutoSchema):
             schema["additionalProperties"] = False  # an unknown field is a 400 (no mass assignment)
             # Rules across fields that its `validate()` enforces, e.g. a URL when delivery is by webhook.
             rules = getattr(serializer, "schema_rules", {})
-            schema.update(copy.deepcopy(rules(self) if callable(rules) else rules))
+            rules = copy.deepcopy(rules(self) if callable(rules) else rules)
+            schema.setdefault("properties", {}).update(rules.pop("properties", {}))  # a field's schema, refined
+            schema.update(rules)
         if direction == "response" and isinstance(serializer, OutputSerializer):
             # A model output sends every field it lists, null or not: all are required.
             schema["required"] = list(schema.get("properties", {}))
@@ -347,6 +338,17 @@ class EnvelopeAutoSchema(AutoSchema):
             ["array", "null"],
         ):
             schema.setdefault("minItems", 1)  # drf-spectacular leaves `allow_empty=False` out
+        if (
+            direction == "request"
+            and type(field) is serializers.CharField
+            and field.trim_whitespace
+            and not field.allow_blank
+            and not {"pattern", "enum", "format"} & set(schema)
+            # drf-spectacular adds a RegexValidator's pattern after this: that one says more
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
+        ):
+            # DRF trims first, so " " is blank (a 400): the value needs a character that is not space.
+            schema["pattern"] = r"\S"
         if isinstance(field, serializers.URLField) and direction == "request":
             # What Django's URLValidator accepts is narrower than `format: uri` (a host "0" is a URI's).
             pattern = getattr(field, "schema_pattern", URL_PATTERN)

@@ -148,8 +148,8 @@ def _validate(case, response, failures: list[str], headers: dict | None = None, 
     except (Failure, FailureGroup) as exc:  # collected, so one run reports every broken operation
         for failure in exc.exceptions if isinstance(exc, FailureGroup) else [exc]:
             found = f"{case.operation.label} [{response.status_code}] {failure.title}: {failure.message}"
-            if found not in failures:
-                failures.append(found)
+            if not any(known.startswith(found) for known in failures):
+                failures.append(f"{found}\n{response.text[:500]}\nbody: {str(case.body)[:300]}")
 
 
 @pytest.mark.django_db(transaction=True)  # the live server's threads read what the test wrote
