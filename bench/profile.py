@@ -18,6 +18,25 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
+def wsgi_get_environ(path: str, headers: dict) -> dict:
+    """A GET of `path` as a WSGI server would hand it over; `headers` already in environ form
+    (`HTTP_AUTHORIZATION`, …). Shared by this profile and the scale part."""
+    path_info, _, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8899",
+        "HTTP_HOST": "127.0.0.1:8899",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        **headers,
+    }
+
+
 def main():
     import django
 
@@ -33,20 +52,7 @@ def main():
     app = WSGIHandler()
 
     def call(path, headers):
-        path_info, _, query = path.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path_info,
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8899",
-            "HTTP_HOST": "127.0.0.1:8899",
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            **headers,
-        }
+        environ = wsgi_get_environ(path, headers)
         status = []
         result = app(environ, lambda line, _headers, *rest: status.append(line))
         body = b"".join(result)

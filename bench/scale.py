@@ -16,9 +16,7 @@ lookup (the same API view, its list filtered on `order_number =` instead of the 
 `bench.floor.OrdersExactView`); page 500 ≤ 1.5 × page 1.
 """
 
-import io
 import statistics
-import sys
 import time
 
 SCALE_SUFFIX = "_x10"
@@ -80,23 +78,12 @@ def _targets(org) -> list[dict]:
 def _caller():
     from django.core.handlers.wsgi import WSGIHandler
 
+    from bench.profile import wsgi_get_environ
+
     app = WSGIHandler()
 
     def call(path: str, headers: dict) -> float:
-        path_info, _, query = path.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path_info,
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8899",
-            "HTTP_HOST": "127.0.0.1:8899",
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.input": io.BytesIO(b""),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
-        }
+        environ = wsgi_get_environ(path, {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
         status = []
         started = time.perf_counter()
         result = app(environ, lambda line, _headers, *rest: status.append(line))
