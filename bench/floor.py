@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.utils import timezone
 
+from bridges.api.serializers import SyncRunOutput
 from orderly.accounts.models import ApiKey, EmbedSession
 from orderly.api.pagination import count_bounded
 from orders.api.serializers import CHECKPOINT_FIELDS as PRODUCT_CHECKPOINT_FIELDS
@@ -156,19 +157,8 @@ def events(request):
     )
 
 
-SYNC_RUN_FIELDS = [
-    "id",
-    "bridge_id",
-    "trigger",
-    "status",
-    "orders_created",
-    "orders_updated",
-    "orders_skipped",
-    "error_message",
-    "started_at",
-    "finished_at",
-    "created_at",
-]
+# The columns the product's output reads: the floor selects what the product selects.
+SYNC_RUN_FIELDS = SyncRunOutput.Meta.fields
 
 
 def sync_runs(request, pk):
