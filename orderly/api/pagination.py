@@ -9,6 +9,7 @@ Its cost stays flat as a list grows (each list's filter and ordering have an ind
   bound + 1, nor below what the client has been shown). Counting a million index entries on every
   request would cost more than the page itself.
 - `hasMore` is always exact: one row past the page is read.
+- A page past that bound with rows on it skips the count: it can only be the estimate.
 - A deep page (offset ≥ DEEP_OFFSET) first reads its rows' ids with OFFSET, which the list's
   covering index answers alone, then those rows by primary key; a plain OFFSET would read and drop
   every skipped row from the table.
@@ -127,6 +128,14 @@ def count_and_page_rows(
     their number, the page their slice, its rows fetched by primary key. A page past the bound
     falls back to the two reads."""
     if not one_scan:
+        bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
+        if offset >= bound:
+            # A row at this offset means more than `bound` rows, so the bounded count could only
+            # answer "more": the estimate. Skipping it spares a deep page the count's `bound`
+            # index entries on top of the `offset` ones its ids skip.
+            rows = page_rows(queryset, offset=offset, limit=limit, page_query=page_query)
+            if rows:
+                return rows, max(bound + 1, _estimated_count(queryset)), False
         total, exact = count_bounded(queryset)
         if offset >= total and exact:
             return [], total, exact

@@ -57,6 +57,23 @@ def test_past_the_bound_total_is_an_estimate_and_has_more_stays_exact(client, me
     assert _get(client, merchant, limit=5, page=9)["data"] == []
 
 
+def test_a_page_past_the_bound_skips_the_count_and_answers_as_with_it(client, merchant, settings, monkeypatch):
+    # given a bound below the offset of the third page
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = 9
+    counted = []
+    real_count = pagination.count_bounded
+    monkeypatch.setattr(pagination, "count_bounded", lambda qs, **kw: counted.append(1) or real_count(qs, **kw))
+    # when the third page (offset 10, rows on it) and a page past the end are read
+    third = _get(client, merchant, limit=5, page=3)
+    past = _get(client, merchant, limit=5, page=4)
+    # then the third page is the list's, its total an estimate above the bound and what was shown,
+    # read without counting; the empty page past the end counted, and says the list's end exactly
+    assert [o["id"] for o in third["data"]] == merchant["ids"][10:]
+    assert third["pagination"]["hasMore"] is False and third["pagination"]["total"] >= 12
+    assert past["data"] == [] and past["pagination"]["total"] >= 12
+    assert len(counted) == 1
+
+
 def test_a_deep_page_is_the_same_page_as_a_plain_offset(client, merchant, monkeypatch):
     # given every page counts as deep
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 0)
