@@ -1,7 +1,11 @@
 """Query-string filters shared by the org-wide API and the data room."""
 
+import re
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 
 from orderly.api.filters import IsoDateOrDateTimeFilter, WireNamedFilterSet
 from orders.models import Order, OrderStatus, Shipment, ShipmentStatus
@@ -29,7 +33,42 @@ class OrderFilter(WireNamedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(order_number__icontains=value) | Q(external_id__icontains=value))
+        return queryset.filter(order_search(value))
+
+
+# The shortest tail a trigram index can narrow a search on (pg_trgm needs one whole trigram).
+_SEARCH_ANCHOR_MIN = 3
+_FIRST_DIGIT = re.compile(r"[0-9]")
+
+
+def search_anchor(value: str) -> str:
+    """The part of a search term the trigram indexes are asked for: from its first digit on.
+
+    Ids share their letters (`ext_`, `gid://shopify/Order/`, `SO-`): the trigrams of such a prefix
+    are in every row, and a trigram index reads each of its trigrams' whole posting lists, so a
+    search for `ext_51234` cost what the table costs (6.5 ms at 1,000,000 orders, against 0.6 ms
+    for `51234`). Every row containing the term contains its tail, so the tail's matches are a
+    superset, which `order_search` narrows to the term itself."""
+    digit = _FIRST_DIGIT.search(value)
+    anchor = value[digit.start() :] if digit else value
+    return anchor if len(anchor) >= _SEARCH_ANCHOR_MIN else value
+
+
+def order_search(value: str) -> Q:
+    """Orders whose number or external id contains `value`, case-insensitively (icontains).
+
+    The index condition is the anchor's `icontains`; the whole term is then checked with
+    `STRPOS`, which means the same but is no trigram operator, so the planner cannot fold it into
+    the index condition (that would bring the prefix's posting lists back)."""
+    anchor = search_anchor(value)
+
+    def contains(field: str) -> Q:
+        condition = Q(**{f"{field}__icontains": anchor})
+        if anchor != value:
+            condition &= Q(GreaterThan(StrIndex(Upper(field), Upper(Value(value))), 0))
+        return condition
+
+    return contains("order_number") | contains("external_id")
 
 
 class ShipmentFilter(django_filters.FilterSet):

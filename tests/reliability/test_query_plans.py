@@ -342,6 +342,18 @@ def test_the_search_uses_the_trigram_index(data):
     assert {"order_number_trgm", "order_external_id_trgm"} <= indexes
 
 
+def test_an_external_id_search_asks_the_index_for_its_tail_only(data):
+    # when an external id is searched with the prefix every external id shares (`ext-`)
+    response, statements = _run(data, "api_key", "/api/v1/orders?search=ext-0-123")
+    # then the one order is found, and the trigram indexes were asked for the tail from the first
+    # digit: the prefix's trigrams would have them read a posting list of every order
+    assert [o["external_id"] for o in response.json()["data"]] == ["ext-0-123"]
+    ids_query = next(sql for sql in statements if "LIMIT" in sql and "LIKE" in sql)
+    conditions = [n.get("Index Cond", "") for n, _ in _scans(_plan(ids_query)) if n.get("Index Name", "").endswith("_trgm")]
+    assert len(conditions) == 2
+    assert all("%0-123%" in c and "EXT" not in c for c in conditions), conditions
+
+
 def test_the_queue_reads_the_partial_index_of_pending_requests(data):
     _response, statements = _run(data, "api_key", "/api/v1/embed/action-requests/queue")
     indexes = {n.get("Index Name") for sql in statements for n, _ in _scans(_plan(sql))}
