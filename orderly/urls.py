@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from orderly import health
 from orderly.api.index import ApiIndexView
-from orderly.api.routing import route
+from orderly.api.routing import grouped, route
 from orderly.dashboard.login import LockoutAdminAuthenticationForm
 
 # Each app's `api/urls.py` lists its routes relative to /api/v1/. Named as strings, so the kernel
@@ -51,9 +51,9 @@ urlpatterns = [
     # The split view serves its init script as a file: the docs page runs no inline script (CSP).
     *route("api/v1/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     *route("api/v1", ApiIndexView.as_view(), name="api-index"),
-    path("api/v1/", include(api_v1)),
-    path("api/v3/", include(api_v3)),
-    path("api/", include(api_alias)),
+    path("api/v1/", include(grouped(api_v1))),
+    path("api/v3/", include(grouped(api_v3))),
+    path("api/", include(grouped(api_alias))),
     path("dashboard/", include(dashboard)),
     path("embed/v1/", include("embed.ui.urls")),
     path("admin/", admin.site.urls),
