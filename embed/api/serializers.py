@@ -219,11 +219,17 @@ class PublicConfigOutput(serializers.Serializer):
 
     @extend_schema_field({"type": "array", "items": PUBLIC_BRIDGE_TYPE})
     def get_allowedBridgeTypes(self, config) -> list[dict]:  # noqa: N802 - the wire name
-        return [
-            {"id": t.id, "name": t.name, "icon": t.icon, "category": t.category}
-            for type_id in config.allowed_bridge_types or []
-            if (t := BRIDGE_TYPES.get(type_id))
-        ]
+        return public_bridge_types(config.allowed_bridge_types)
+
+
+def public_bridge_types(type_ids) -> list[dict]:
+    """The public face of each known bridge type among `type_ids`, in their order (PublicConfigOutput's
+    `allowedBridgeTypes`; the embed app page's boot data too)."""
+    return [
+        {"id": t.id, "name": t.name, "icon": t.icon, "category": t.category}
+        for type_id in type_ids or []
+        if (t := BRIDGE_TYPES.get(type_id))
+    ]
 
 
 class ProfileFields(InputSerializer):

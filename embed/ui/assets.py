@@ -1,11 +1,16 @@
 """The embed UI's static files: the loader's bytes and a version for cache-busting the app's assets."""
 
 import hashlib
+import weakref
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import storages
+from django.templatetags.static import static
+from django.utils.html import format_html_join
 
 LOADER = "embed/orderly.js"
 APP_DIR = "embed/app"
@@ -63,3 +68,41 @@ def app_modules() -> tuple[str, ...]:
     if settings.DEBUG:
         _app_modules_cached.cache_clear()
     return _app_modules_cached()
+
+
+def _app_urls_lookup(modules: tuple[str, ...]):
+    return MappingProxyType(
+        {
+            "css": static(f"{APP_DIR}/app.css"),
+            "main": static(f"{APP_DIR}/main.js"),
+            # The preload links as the page writes them (escaped as `{{ url }}` would be), one a line.
+            "preloads": format_html_join(
+                "", '<link rel="modulepreload" href="{}">\n  ', ((static(name),) for name in modules)
+            ),
+        }
+    )
+
+
+# Per static-files storage instance (weakly): Django builds a new one whenever STORAGES,
+# STATIC_ROOT or STATIC_URL change (django.test.signals.storages_changed), so a URL looked up
+# through an older storage is never served; the entry also holds the STATIC_URL and module names it
+# was built from, and is rebuilt when either differs.
+_app_urls_by_storage: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def app_urls():
+    """The app page's static URLs, exactly as `{% static %}` gives them: its stylesheet's (`css`),
+    its entry module's (`main`) and the `<link rel="modulepreload">` lines of its other modules
+    (`preloads`). The storage's answer is fixed for a deployment, so it is asked once per storage
+    instead of seventeen times a request; on every call while DEBUG (the storage may then answer
+    differently)."""
+    modules = app_modules()
+    if settings.DEBUG:
+        return _app_urls_lookup(modules)
+    storage = storages["staticfiles"]
+    key = (settings.STATIC_URL, modules)
+    entry = _app_urls_by_storage.get(storage)
+    if entry is None or entry[0] != key:
+        entry = (key, _app_urls_lookup(modules))
+        _app_urls_by_storage[storage] = entry
+    return entry[1]

@@ -24,6 +24,9 @@ def frame_ancestors(allowed_origins) -> str:
     return " ".join(origins) if origins else "'none'"
 
 
+# The directives that never vary, joined once (a constant of this module, not a cache).
+_APP_FIXED = "; ".join(f"{name} {value}" for name, value in APP_DIRECTIVES)
+
+
 def app_csp(*, allowed_origins) -> str:
-    directives = [*APP_DIRECTIVES, ("frame-ancestors", frame_ancestors(allowed_origins))]
-    return "; ".join(f"{name} {value}" for name, value in directives)
+    return f"{_APP_FIXED}; frame-ancestors {frame_ancestors(allowed_origins)}"

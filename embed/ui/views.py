@@ -4,13 +4,14 @@ import json
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from embed.api.serializers import PublicConfigOutput
+from embed.api.serializers import public_bridge_types
 from embed.models import EmbedConfig
-from embed.ui.assets import app_modules, app_version, loader_source
+from embed.ui.assets import app_urls, app_version, loader_source
 from embed.ui.csp import app_csp
 
 VIEWS = ("home", "bridges", "orders", "requests", "alerts", "webhooks", "tracking")
@@ -56,24 +57,27 @@ def app_page(request, slug, view="home"):
         response = render(request, "embed_ui/unavailable.html", status=404)
         response["Content-Security-Policy"] = app_csp(allowed_origins=[])
         return response
-    public = PublicConfigOutput(config).data
+    # The public config's fields as PublicConfigOutput shows them (its branding is the column as
+    # stored, its bridge types `public_bridge_types`), without building a serializer per request.
     boot = {
         "slug": config.slug,
         "view": view.split("/")[0] if view.split("/")[0] in VIEWS else "home",
-        "branding": _https_only(public["branding"]),
-        "allowedBridgeTypes": public["allowedBridgeTypes"],
+        "branding": _https_only(config.branding),
+        "allowedBridgeTypes": public_bridge_types(config.allowed_bridge_types),
         "apiBase": "/api/v1/",
         "trackingBase": request.build_absolute_uri("/t/"),
     }
-    response = render(
-        request,
-        "embed_ui/app.html",
-        {
-            "boot": json.dumps(boot),
-            "version": app_version(),
-            "modules": app_modules(),
-            "locale": _language(request.GET.get("locale", "")),
-        },
+    # A plain context: the page reads only these four, so the context processors (user, messages,
+    # the dashboard's navigation) that `render()` would run are not.
+    response = HttpResponse(
+        get_template("embed_ui/app.html").render(
+            {
+                "boot": json.dumps(boot),
+                "version": app_version(),
+                "urls": app_urls(),
+                "locale": _language(request.GET.get("locale", "")),
+            }
+        )
     )
     response["Content-Security-Policy"] = app_csp(allowed_origins=config.allowed_origins)
     response["Cache-Control"] = "no-cache"

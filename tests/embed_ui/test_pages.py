@@ -125,3 +125,22 @@ def test_the_csp_is_built_in_one_place():
     assert "frame-ancestors https://a.example https://b.example" in app_csp(
         allowed_origins=["https://a.example", "https://b.example"]
     )
+
+
+@pytest.mark.django_db
+def test_the_app_page_s_static_urls_follow_the_static_settings(client, make_tenant, settings):
+    # The page's static URLs are looked up once per static-files storage: a changed STATIC_URL
+    # (a new storage) is followed at once, and each URL is what `{% static %}` gives.
+    from django.templatetags.static import static
+
+    from embed.ui.assets import APP_DIR, app_modules
+
+    path = f"/embed/v1/app/{make_tenant().config.slug}/home"
+    for static_url in ("/static/", "https://cdn.example/assets/", "/static/"):
+        settings.STATIC_URL = static_url
+        html = client.get(path).content.decode()
+        assert f'<link rel="stylesheet" href="{static(f"{APP_DIR}/app.css")}?v=' in html
+        assert f'<script type="module" src="{static(f"{APP_DIR}/main.js")}?v=' in html
+        preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+        assert preloads == [static(name) for name in app_modules()]
+        assert all(url.startswith(static_url) for url in preloads)

@@ -137,9 +137,12 @@ function waitForOAuth(bridgeId, popup) {
   });
 }
 
-function bridgeCard(bridge, type, ctx, reload) {
+// `outcome` ({ ok } or { fail }): a message the card opens with, when it replaces one that asked.
+function bridgeCard(bridge, type, ctx, reload, outcome) {
   const panel = h("div", { class: "o-panel" });
   const status = statusLine();
+  if (outcome && outcome.ok) status.ok(outcome.ok);
+  else if (outcome && outcome.fail) status.fail(outcome.fail);
   const canWrite = ctx.canWrite("bridges:write");
   const toggle = (render) => () => {
     const open = panel.dataset.open === render.name;
@@ -202,16 +205,22 @@ function bridgeCard(bridge, type, ctx, reload) {
     }
   }
 
+  // A test changes the bridge (its status, its error), so the list is reloaded; the outcome is
+  // shown in the card that replaces this one, once it is in place: shown here first, it vanished
+  // with this card, and a panel opened meanwhile (rename, disconnect) was lost with it.
   async function test() {
     status.busy(t("bridges.testing"));
+    let result;
     try {
-      const result = await post(`embed/bridges/${bridge.id}/test`);
-      if (result.success) status.ok(t("bridges.test_ok", { message: result.message }));
-      else status.fail(t("bridges.test_failed", { message: result.message }));
-      reload({ keepStatus: true });
+      result = await post(`embed/bridges/${bridge.id}/test`);
     } catch (error) {
       status.fail(error);
+      return;
     }
+    const outcome = result.success
+      ? { ok: t("bridges.test_ok", { message: result.message }) }
+      : { fail: t("bridges.test_failed", { message: result.message }) };
+    await reload({ keepStatus: true, outcomes: { [bridge.id]: outcome } });
   }
 
   function rename() {
@@ -310,7 +319,7 @@ export default {
         const { data } = await get("embed/bridges", { limit: 50 });
         if (!current()) return;
         const byId = Object.fromEntries(types.map((bt) => [bt.id, bt]));
-        clear(mine, data.length ? h("ul", { class: "o-cards" }, data.map((b) => bridgeCard(b, byId[b.type] || { id: b.type, name: b.type, config_fields: [] }, ctx, loadMine))) : empty(t("bridges.none")));
+        clear(mine, data.length ? h("ul", { class: "o-cards" }, data.map((b) => bridgeCard(b, byId[b.type] || { id: b.type, name: b.type, config_fields: [] }, ctx, loadMine, (opts.outcomes || {})[b.id]))) : empty(t("bridges.none")));
         if (opts.message) notice.ok(opts.message);
         else if (!opts.keepStatus) notice.reset();
       } catch (error) {
