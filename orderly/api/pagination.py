@@ -55,6 +55,8 @@ def page_parameters(*, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_
 
 # Below this offset the skipped rows cost less than the id round (a handful of pages).
 DEEP_OFFSET = 200
+# PostgreSQL's OFFSET and LIMIT are bigints.
+MAX_OFFSET = 2**63 - 1
 
 
 def _positive_int(request, name: str, default: int) -> int:
@@ -107,6 +109,9 @@ def page_rows(queryset, *, offset: int, limit: int, page_query=None) -> list:
     read through `page_query(queryset)` when given. A deep page's ids come from the plain
     queryset, whose index answers alone: the row columns' joins would be walked for every
     skipped row."""
+    if offset + limit + 1 > MAX_OFFSET:
+        # No list holds that many rows, and the database refuses such an OFFSET (bigint).
+        return []
     rows = page_query(queryset) if page_query is not None else queryset
     if offset < DEEP_OFFSET:
         return list(rows[offset : offset + limit + 1])

@@ -74,6 +74,15 @@ def test_a_page_past_the_bound_skips_the_count_and_answers_as_with_it(client, me
     assert len(counted) == 1
 
 
+@pytest.mark.parametrize("bound", [10_000, 4])
+def test_a_page_no_database_could_reach_is_empty(client, merchant, settings, bound):
+    # given a page whose offset is past a bigint, under a bound the list fits in or not
+    settings.ORDERLY_PAGINATION_EXACT_COUNT = bound
+    body = _get(client, merchant, limit=5, page=str(2**62))
+    # then it is an empty page past the end, not a database error
+    assert body["data"] == [] and body["pagination"]["hasMore"] is False
+
+
 def test_a_deep_page_is_the_same_page_as_a_plain_offset(client, merchant, monkeypatch):
     # given every page counts as deep
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 0)
