@@ -23,10 +23,11 @@ SCALE_SUFFIX = "_x10"
 # An order number and an external id that exist at both sizes (1×: 100000 … 199999, ext_0 …).
 ORDER_NUMBER = "150123"
 EXTERNAL_ID = "ext_51234"
-# At 10× these match 2 and 11 orders (1150123; ext_512340 …), the exact lookup one: the answers'
-# sizes differ. A whole id of the 10× set matches only itself there (none at 1×), as the exact
-# lookup does: the search's own cost against it.
-WHOLE_ORDER_NUMBER = "1150123"
+# At 10× these match 2 and 11 orders (order 150123 and the one whose external id is ext_150123;
+# ext_51234, ext_512340 …), the exact lookup one: the answers' sizes differ. A whole id of the 10×
+# set (order numbers 100000 … 1099999) matches only itself there (none at 1×), as the exact lookup
+# does: the search's own cost against it.
+WHOLE_ORDER_NUMBER = "1050123"
 WHOLE_EXTERNAL_ID = "ext_999999"
 
 
