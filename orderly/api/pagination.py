@@ -147,16 +147,26 @@ def count_and_page_rows(
         return page_rows(queryset, offset=offset, limit=limit, page_query=page_query), total, exact
     if page_query is not None:
         raise ValueError("one_scan reads model rows")
+    ids, total, exact = search_scan(queryset)
+    return search_page_rows(queryset, ids, offset=offset, limit=limit, exact=exact), total, exact
+
+
+def search_scan(queryset) -> tuple[list, int, bool]:
+    """`(ids, total, exact)` of a search from one read: the ids of its first `bound + 1` matches in
+    list order; the total is their number, or the estimate past the bound."""
     bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
     ids = list(queryset.values_list("pk", flat=True)[: bound + 1])
     exact = len(ids) <= bound
-    total = len(ids) if exact else max(bound + 1, _estimated_count(queryset))
+    return ids, len(ids) if exact else max(bound + 1, _estimated_count(queryset)), exact
+
+
+def search_page_rows(queryset, ids: list, *, offset: int, limit: int, exact: bool) -> list:
+    """A page of a search (and the row after it) from `search_scan`'s ids, by primary key; a page
+    past the ids read falls back to `page_rows`."""
     if offset + limit + 1 <= len(ids) or exact:
         window = ids[offset : offset + limit + 1]
-        rows = list(queryset.filter(pk__in=window)) if window else []
-    else:
-        rows = page_rows(queryset, offset=offset, limit=limit)
-    return rows, total, exact
+        return list(queryset.filter(pk__in=window)) if window else []
+    return page_rows(queryset, offset=offset, limit=limit)
 
 
 def paginate(
@@ -223,12 +233,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self):
         if self.one_scan:
-            bound = settings.ORDERLY_PAGINATION_EXACT_COUNT
-            self._search_ids = list(self.object_list.values_list("pk", flat=True)[: bound + 1])
-            self.count_exact = len(self._search_ids) <= bound
-            if self.count_exact:
-                return len(self._search_ids)
-            return max(bound + 1, _estimated_count(self.object_list))
+            self._search_ids, total, self.count_exact = search_scan(self.object_list)
+            return total
         total, self.count_exact = count_bounded(self.object_list)
         return total
 
@@ -244,10 +250,10 @@ class BoundedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        ids = self._search_ids
-        if ids is not None and (offset + self.per_page + 1 <= len(ids) or self.count_exact):
-            window = ids[offset : offset + self.per_page + 1]
-            rows = list(self.object_list.filter(pk__in=window)) if window else []
+        if self._search_ids is not None:
+            rows = search_page_rows(
+                self.object_list, self._search_ids, offset=offset, limit=self.per_page, exact=self.count_exact
+            )
         else:
             rows = page_rows(self.object_list, offset=offset, limit=self.per_page)
         items, has_more = rows[: self.per_page], len(rows) > self.per_page
