@@ -64,6 +64,10 @@ def _languages(request, language: str) -> list[dict]:
     return links
 
 
+# How long the tracking page may be kept, by browsers and shared caches, and its rendering here.
+PAGE_SECONDS = 60
+
+
 def _render(request, template: str, context: dict, *, status: int = 200, cache_seconds: int = 0):
     language = request.customer_language
     branding = context.get("branding") or selectors.tracking_branding(None)
@@ -137,9 +141,6 @@ def tracking_page(request, token):
     response = _render(request, "tracking/page.html", selectors.tracking_page_context(page), cache_seconds=PAGE_SECONDS)
     cache.set(key, response.content, PAGE_SECONDS)
     return response
-
-
-PAGE_SECONDS = 60
 
 
 def _page_cache_key(request, page) -> str:

@@ -78,19 +78,20 @@ def brand_text_color(hex_color: str) -> str:
     return text_color_on(hex_color)
 
 
+JOURNEY_ORDER = ("checkpoint_time", "created_at")  # oldest first
+
+
 def tracking_checkpoints(shipment, *, newest_first: bool = False):
     """The journey, reading only the columns a public page shows (`CHECKPOINT_PUBLIC_FIELDS`), and
     the shipment id the related manager sets each row's shipment from (else a query per row)."""
-    order = ("-checkpoint_time", "-created_at") if newest_first else ("checkpoint_time", "created_at")
+    order = tuple(f"-{name}" for name in JOURNEY_ORDER) if newest_first else JOURNEY_ORDER
     return list(shipment.checkpoints.order_by(*order).only("shipment_id", *CHECKPOINT_PUBLIC_FIELDS))
 
 
 def tracking_checkpoint_rows(shipment) -> list[dict]:
     """The journey oldest first, as plain rows of the public columns (for the JSON answer, which
     reads a mapping as it reads a model; no model instance per checkpoint)."""
-    return list(
-        shipment.checkpoints.order_by("checkpoint_time", "created_at").values(*CHECKPOINT_PUBLIC_FIELDS)
-    )
+    return list(shipment.checkpoints.order_by(*JOURNEY_ORDER).values(*CHECKPOINT_PUBLIC_FIELDS))
 
 
 def status_label(status: str) -> str:
