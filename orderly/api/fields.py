@@ -62,6 +62,8 @@ def uri_characters(value: str) -> None:
     """A URL field's validator: after the host, only what RFC 3986 allows where it stands."""
     if not _URI_FORM.fullmatch(value):
         raise serializers.ValidationError("Enter a valid URL.")
+
+
 # Django's URLValidator (every URLField): its schemes, optional credentials.
 URL_PATTERN = rf"^(?:https?|ftps?)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?(?:{_NAME}|localhost|{_OCTET}(?:\.{_OCTET}){{3}}){_PORT}{_REST}$"
 

@@ -62,7 +62,6 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 
 
-
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
